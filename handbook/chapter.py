@@ -1,0 +1,97 @@
+"""A chapter: one page of the handbook, its settings and its blocks.
+
+A chapter's settings live in its front matter under ``handbook:``; MkDocs hides front
+matter from the reader::
+
+    ---
+    handbook:
+      workspace: sample_project   # copied in as the reader's starting folder
+      git: true                   # ...and committed, as a fresh clone would be
+      database: postgresql        # a database of its own; DATABASE_URL and PG* set
+      timeout: 120                # default seconds per block
+    ---
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from handbook.block import Block, find_blocks
+from handbook.directive import Kind
+from handbook.errors import ChapterError
+from handbook.source import read_source
+
+__all__ = ["Chapter", "Settings", "load_chapter"]
+
+DEFAULT_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a chapter asks of the engine."""
+
+    workspace: str | None = None
+    """A repository folder copied into the workspace as the starting directory."""
+    git: bool = False
+    """Make the starting directory a git repository with one commit."""
+    database: str | None = None
+    """``postgresql`` for a database of the chapter's own."""
+    timeout: int = DEFAULT_TIMEOUT
+    """Default timeout of a block, in seconds."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A page of the handbook, ready to run."""
+
+    path: Path
+    """The chapter file, relative to the repository root (``docs/setup.md``)."""
+    settings: Settings
+    blocks: Sequence[Block]
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+
+def load_chapter(path: Path, root: Path, snippet_config: dict[str, Any]) -> Chapter:
+    """Read a chapter and check every block and directive in it."""
+    relative = path.relative_to(root) if path.is_absolute() else path
+    source = read_source(root / relative, snippet_config)
+    settings = _settings(source.front_matter, relative)
+    blocks = tuple(find_blocks(source, relative))
+    _check_order(blocks)
+    return Chapter(relative, settings, blocks)
+
+
+def _settings(front_matter: str, where: Path) -> Settings:
+    try:
+        meta = yaml.safe_load(front_matter) if front_matter else None
+    except yaml.YAMLError as error:
+        raise ChapterError(f"{where}:1", f"front matter is not valid YAML: {error}") from None
+    raw = (meta or {}).get("handbook") or {}
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ChapterError(
+            f"{where}:1",
+            f"unknown handbook setting(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})",
+        )
+    if raw.get("database") not in (None, "postgresql"):
+        raise ChapterError(f"{where}:1", "handbook.database takes one value: postgresql")
+    return Settings(**raw)
+
+
+def _check_order(blocks: Sequence[Block]) -> None:
+    previous: Block | None = None
+    for block in blocks:
+        if block.kind is Kind.OUTPUT and (previous is None or previous.kind is not Kind.RUN):
+            raise ChapterError(
+                block.where(), "an output block must follow the run block whose output it is"
+            )
+        previous = block

@@ -1,0 +1,31 @@
+"""What the engine reads from ``mkdocs.yml``: the snippet settings the site uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["snippet_config"]
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml, leaving ``!!python/name:`` tags (used by superfences) as None."""
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+_Loader.add_multi_constructor("!", lambda *_: None)
+
+
+def snippet_config(root: Path) -> dict[str, Any]:
+    """pymdownx.snippets' options from mkdocs.yml, base paths made absolute."""
+    site = yaml.load((root / "mkdocs.yml").read_text(), Loader=_Loader) or {}
+    config: dict[str, Any] = {"base_path": ["."], "check_paths": True}
+    for extension in site.get("markdown_extensions", []):
+        if isinstance(extension, dict) and "pymdownx.snippets" in extension:
+            config.update(extension["pymdownx.snippets"] or {})
+    bases = config["base_path"]
+    bases = [bases] if isinstance(bases, str) else bases
+    config["base_path"] = [str((root / base).resolve()) for base in bases]
+    return config

@@ -1,0 +1,163 @@
+"""What each kind of block does when its turn comes: one evaluator per kind.
+
+An evaluator returns an :class:`Outcome` or raises :class:`Failure` with the full
+message. A new kind of block is a new evaluator here, not a branch in the runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pytest_examples.config import ExamplesConfig
+from pytest_examples.find_examples import CodeExample
+from pytest_examples.lint import FormatError, black_check, ruff_check
+
+from handbook import output
+from handbook.block import Block
+from handbook.directive import Kind
+from handbook.failure import Failure, excerpt, tail
+from handbook.service import DEFAULT_READY, NotReady, Probe
+
+if TYPE_CHECKING:
+    from handbook.run import ChapterRun
+
+__all__ = ["Outcome", "EVALUATORS"]
+
+# Python blocks follow the same rules as the project's code (see the quality chapter).
+_LINT = ExamplesConfig(line_length=88, quotes="double", isort=True, ruff_select=["E", "F", "I"])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a block ended, when it did not fail."""
+
+    status: str
+    """passed, shown or emulated."""
+    reason: str | None = None
+
+
+def run_block(run: ChapterRun, block: Block) -> Outcome:
+    """Type the block into the terminal; it must succeed (or fail, if marked so)."""
+    if block.is_python:
+        _lint(block)
+    timeout = float(block.directive.options.get("timeout", run.chapter.settings.timeout))
+    suffix = ".py" if block.is_python else ".sh"
+    result = run.terminal.run(block.code, timeout, suffix)
+    run.last_output = result.output
+    if result.timed_out:
+        raise Failure(
+            _report(run, block, f"timed out after {timeout:g}s (set timeout=N)", result.output)
+        )
+    expected = _expected_status(block)
+    if expected is None and result.status == 0:
+        return Outcome("passed")
+    if expected is not None and result.status != 0:
+        if expected in ("any", str(result.status)):
+            return Outcome("passed")
+    if expected is None:
+        problem = f"command failed with exit status {result.status}"
+        marked = result.failed_line - 1 if result.failed_line else None
+    elif result.status == 0:
+        problem = "was expected to fail, but succeeded (exit status 0)"
+        marked = None
+    else:
+        problem = f"was expected to exit with status {expected}, but exited {result.status}"
+        marked = None
+    raise Failure(_report(run, block, problem, result.output, marked))
+
+
+def start_background(run: ChapterRun, block: Block) -> Outcome:
+    """Start a long-running command and wait until its probe says it is ready."""
+    options = block.directive.options
+    probe = Probe(
+        url=options.get("probe"),
+        status=int(options["status"]) if "status" in options else None,
+        port=int(options["port"]) if "port" in options else None,
+        log=options.get("log"),
+    )
+    name = options.get("name") or (block.code.split() or ["service"])[0]
+    deadline = float(options.get("ready", DEFAULT_READY))
+    try:
+        run.services.start(name, block.where(), block.code, probe, deadline)
+    except NotReady as error:
+        raise Failure(_report(run, block, str(error), "")) from None
+    return Outcome("passed")
+
+
+def check_output(run: ChapterRun, block: Block) -> Outcome:
+    """Compare the previous run block's output with this block."""
+    actual = run.last_output or ""
+    if output.matches(block.code, actual):
+        return Outcome("passed")
+    if run.options.update:
+        run.update_block(block, output.updated(block.code, actual))
+        return Outcome("passed", "updated from the run (--update)")
+    difference = output.diff(block.code, actual, block.where())
+    raise Failure(
+        f"{block.where()}: the output differs from the page (run with --update to accept it)\n"
+        f"{difference}"
+    )
+
+
+def handle_file(run: ChapterRun, block: Block) -> Outcome:
+    """Write the block to its path in the workspace, or check the file there."""
+    relative = block.directive.options["path"]
+    target = (run.cwd() / relative).resolve()
+    if not target.is_relative_to(run.workspace.root):
+        raise Failure(f"{block.where()}: path={relative} leaves the workspace")
+    if block.directive.flag("check"):
+        if not target.is_file():
+            raise Failure(f"{block.where()}: {relative} does not exist in the workspace")
+        if target.read_text() != block.code:
+            diff = output.diff(block.code, target.read_text(), block.where())
+            raise Failure(f"{block.where()}: {relative} differs from the page\n{diff}")
+        return Outcome("passed")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(block.code)
+    return Outcome("passed")
+
+
+def show(run: ChapterRun, block: Block) -> Outcome:
+    return Outcome("shown", block.directive.options["reason"])
+
+
+EVALUATORS: dict[Kind, Callable[[ChapterRun, Block], Outcome]] = {
+    Kind.RUN: run_block,
+    Kind.BACKGROUND: start_background,
+    Kind.OUTPUT: check_output,
+    Kind.FILE: handle_file,
+    Kind.SHOWN: show,
+}
+
+
+def _expected_status(block: Block) -> str | None:
+    options = block.directive.options
+    if "exit" in options:
+        return options["exit"]
+    return "any" if block.directive.flag("fails") else None
+
+
+def _lint(block: Block) -> None:
+    example = CodeExample.create(
+        block.code, path=block.chapter, start_line=block.line, prefix=block.language
+    )
+    try:
+        black_check(example, _LINT)
+        ruff_check(example, _LINT)
+    except FormatError as error:
+        raise Failure(f"{block.where()}: the Python block is not clean\n{error}") from None
+
+
+def _report(
+    run: ChapterRun, block: Block, problem: str, text: str, marked: int | None = None
+) -> str:
+    where = block.where(marked) if marked is not None else block.where()
+    parts = [f"{where}: {problem}", excerpt(block, marked)]
+    if text.strip():
+        parts += ["--- output ---", tail(text)]
+    logs = run.services.logs()
+    if logs:
+        parts.append(logs)
+    return "\n".join(parts)

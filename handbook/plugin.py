@@ -1,0 +1,151 @@
+"""The pytest plugin: every ``docs/*.md`` is a test file, every code block a test item.
+
+Blocks of a chapter run in order in one terminal (a :class:`ChapterRun`, set up with the
+chapter and torn down after its last block). When a block fails, the rest of its
+chapter is reported as not run: a reader would stop there too.
+"""
+
+from __future__ import annotations
+
+import platform
+import signal
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handbook.block import Block
+from handbook.chapter import Chapter, load_chapter
+from handbook.config import snippet_config
+from handbook.database import Server, start_server
+from handbook.errors import ChapterError
+from handbook.failure import Failure
+from handbook.report import merge_report, report_path, run_entry
+from handbook.run import ChapterRun, Options
+
+_SERVER = pytest.StashKey[ExitStack]()
+_SERVER_VALUE = pytest.StashKey[Server]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("handbook", "the executable handbook")
+    group.addoption("--update", action="store_true", help="rewrite output blocks from what ran")
+    group.addoption(
+        "--reader-python",
+        metavar="X.Y",
+        help="Python version of the reader's terminal (default: the engine's own)",
+    )
+    group.addoption(
+        "--keep-workspace", action="store_true", help="keep each chapter's temporary folder"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_SERVER] = ExitStack()
+    # SIGTERM ends the run like Ctrl-C does, so every chapter is torn down.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    config.stash[_SERVER].close()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    docs = parent.config.rootpath / "docs"
+    if file_path.suffix == ".md" and file_path.parent == docs:
+        return ChapterFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ChapterFile(pytest.File):
+    """A chapter as a pytest collector; owns its run between setup and teardown."""
+
+    chapter: Chapter
+    run: ChapterRun | None = None
+
+    def collect(self) -> Iterator[pytest.Item]:
+        root = self.config.rootpath
+        try:
+            self.chapter = load_chapter(self.path.relative_to(root), root, snippet_config(root))
+        except ChapterError as error:
+            raise self.CollectError(str(error)) from None
+        for block in self.chapter.blocks:
+            yield BlockItem.from_parent(self, name=f"{block.line}-{block.end_line}", block=block)
+
+    def setup(self) -> None:
+        try:
+            self.run = ChapterRun(self.chapter, _options(self.config), self._server())
+        except LookupError as error:
+            pytest.fail(f"{self.chapter.path}: cannot set up the chapter: {error}", pytrace=False)
+
+    def teardown(self) -> None:
+        if self.run is None:
+            return
+        run, self.run = self.run, None
+        try:
+            run.close()
+        finally:
+            variant = _variant(self.config)
+            key = f"{self.chapter.slug}[{variant}]" if variant else self.chapter.slug
+            merge_report(report_path(self.config.rootpath), {key: run_entry(run, variant)})
+
+    def _server(self) -> Server | None:
+        if not self.chapter.settings.database:
+            return None
+        if _SERVER_VALUE not in self.config.stash:
+            stack = self.config.stash[_SERVER]
+            self.config.stash[_SERVER_VALUE] = stack.enter_context(start_server())
+        return self.config.stash[_SERVER_VALUE]
+
+
+class BlockItem(pytest.Item):
+    """One code block, run in its chapter's terminal."""
+
+    def __init__(self, *, block: Block, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.block = block
+
+    def runtest(self) -> None:
+        run = self._run()
+        if run.failed_at is not None:
+            run.skip(self.block)
+            pytest.skip(f"not run: {run.failed_at} failed")
+        run.evaluate(self.block)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, Failure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style=style))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.block.line - 1, f"{self.block} [{self.block.kind.value}]"
+
+    def _run(self) -> ChapterRun:
+        parent = self.parent
+        assert isinstance(parent, ChapterFile) and parent.run is not None
+        return parent.run
+
+
+def _options(config: pytest.Config) -> Options:
+    return Options(
+        root=config.rootpath,
+        reader_python=config.getoption("reader_python") or _engine_python(),
+        update=bool(config.getoption("update")),
+        keep_workspace=bool(config.getoption("keep_workspace")),
+    )
+
+
+def _variant(config: pytest.Config) -> str | None:
+    chosen = config.getoption("reader_python")
+    return f"python={chosen}" if chosen else None
+
+
+def _engine_python() -> str:
+    major, minor, _ = platform.python_version_tuple()
+    return f"{major}.{minor}"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")

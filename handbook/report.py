@@ -1,0 +1,124 @@
+"""The verification report, ``build/verification.json``: when and how each chapter was proved.
+
+Schema (version 1)::
+
+    {
+      "schema": 1,
+      "runs": {                             # one entry per chapter run, keyed by its id:
+        "setup": {...},                     #   the slug, or slug[python=X.Y] when the
+        "setup[python=3.10]": {...}         #   reader's Python was chosen explicitly
+      }
+    }
+
+Each run::
+
+    {
+      "chapter": "docs/setup.md",   "slug": "setup",   "variant": "python=3.10" | null,
+      "date": "2026-11-25T10:00:00+00:00",   "git_commit": "1a2b3c4" | "1a2b3c4+dirty",
+      "status": "passed" | "failed",   "duration": 12.3,          # seconds
+      "counts": {"passed": 7, "failed": 0, "emulated": 0, "shown": 1, "not run": 0},
+      "environment": {
+        "engine_python": "3.12.1",          # the Python running the engine
+        "python": "3.10.13",                # the reader's terminal at the end of the chapter
+        "reader_python": "/path/to/python3.10",
+        "django": "5.2.8" | null,           # as installed in the reader's terminal
+        "postgresql": "16.2" | null, "database_provider": "pgserver" | null,
+        "docker": "28.2.2" | null,          # the daemon's version, null when none answers
+        "platform": "Linux x86_64"
+      },
+      "blocks": [
+        {"file": "docs/setup.md", "line": 40, "end_line": 44, "kind": "run",
+         "language": "bash", "status": "passed" | "failed" | "emulated" | "shown" | "not run",
+         "reason": null | "why it was shown, emulated or not run", "duration": 0.42}
+      ]
+    }
+
+Running some chapters replaces their entries and keeps the others, so the report always
+covers every chapter that was ever run, each with its own date.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from handbook.run import ChapterRun
+
+__all__ = ["SCHEMA", "run_entry", "merge_report", "read_report", "report_path"]
+
+SCHEMA = 1
+STATUSES = ("passed", "failed", "emulated", "shown", "not run")
+
+
+def report_path(root: Path) -> Path:
+    return root / "build" / "verification.json"
+
+
+def run_entry(run: ChapterRun, variant: str | None) -> dict[str, Any]:
+    """The report entry of a finished chapter run."""
+    counts = Counter(record.status for record in run.records)
+    return {
+        "chapter": str(run.chapter.path),
+        "slug": run.chapter.slug,
+        "variant": variant,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "git_commit": _git_commit(run.options.root),
+        "status": "failed" if counts["failed"] or counts["not run"] else "passed",
+        "duration": round(sum(r.duration for r in run.records), 2),
+        "counts": {status: counts.get(status, 0) for status in STATUSES},
+        "environment": run.environment(),
+        "blocks": [
+            {
+                "file": str(r.block.chapter),
+                "line": r.block.line,
+                "end_line": r.block.end_line,
+                "kind": r.block.kind.value,
+                "language": r.block.language,
+                "status": r.status,
+                "reason": r.reason,
+                "duration": round(r.duration, 3),
+            }
+            for r in run.records
+        ],
+    }
+
+
+def read_report(path: Path) -> dict[str, Any]:
+    """The report, or an empty one when there is none (or it is from another schema)."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {"schema": SCHEMA, "runs": {}}
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        return {"schema": SCHEMA, "runs": {}}
+    return data
+
+
+def merge_report(path: Path, entries: dict[str, dict[str, Any]]) -> None:
+    """Replace the given runs' entries, keep the rest, write atomically."""
+    report = read_report(path)
+    report["runs"].update(entries)
+    report["runs"] = dict(sorted(report["runs"].items()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(report, indent=2) + "\n")
+    os.replace(temporary, path)
+
+
+def _git_commit(root: Path) -> str | None:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + ("+dirty" if dirty else "")

@@ -1,0 +1,160 @@
+"""A chapter run: the page's one terminal and everything it owns, set up and torn down.
+
+Everything a chapter's blocks share (workspace, terminal, services, database, the last
+output) lives here, in one object per page; nothing is global. ``close`` stops services,
+drops the database and removes the workspace on success, failure, timeout and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from handbook.block import Block
+from handbook.chapter import Chapter
+from handbook.database import Server, chapter_database
+from handbook.docker import docker_version
+from handbook.evaluators import EVALUATORS, Outcome
+from handbook.failure import Failure
+from handbook.service import Services
+from handbook.terminal import Terminal
+from handbook.workspace import Workspace
+
+__all__ = ["ChapterRun", "Options", "BlockRecord"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How this verification was asked to run (pytest options)."""
+
+    root: Path
+    """The repository root."""
+    reader_python: str
+    """The Python version the reader's terminal has (``python`` and ``python3``)."""
+    update: bool = False
+    """Rewrite output blocks from what actually ran."""
+    keep_workspace: bool = False
+
+
+@dataclass(frozen=True)
+class BlockRecord:
+    """One block's entry in the report."""
+
+    block: Block
+    status: str
+    duration: float
+    reason: str | None = None
+
+
+class ChapterRun:
+    """One page, one terminal."""
+
+    def __init__(self, chapter: Chapter, options: Options, server: Server | None) -> None:
+        self.chapter = chapter
+        self.options = options
+        self.records: list[BlockRecord] = []
+        self.last_output: str | None = None
+        self.failed_at: str | None = None
+        self.started = time.time()
+        self.facts: dict[str, object] = {}
+        self._updates: list[tuple[Block, str]] = []
+        self._stack = ExitStack()
+        try:
+            self._open(server)
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def _open(self, server: Server | None) -> None:
+        settings = self.chapter.settings
+        self.workspace = Workspace(self.chapter.slug)
+        if not self.options.keep_workspace:
+            self._stack.callback(self.workspace.remove)
+        if settings.workspace:
+            self.workspace.copy_in(self.options.root / settings.workspace, self.options.root)
+        if settings.git:
+            self.workspace.make_repository()
+        self.facts["reader_python"] = self.workspace.use_python(self.options.reader_python)
+        extra: dict[str, str] = {}
+        tools: list[str] = []
+        if settings.database:
+            if server is None:
+                raise LookupError("this chapter needs PostgreSQL, and no server was started")
+            database = self._stack.enter_context(chapter_database(server, self.chapter.slug))
+            extra.update(database.environment())
+            if server.client_bin:
+                # pg_dump must be at least the server's version: use the server's own tools.
+                tools.append(server.client_bin)
+            self.facts.update(database_provider=server.provider, postgresql=server.version())
+        self.terminal = Terminal(self.workspace, extra, tools)
+        self.services = Services(self.terminal)
+        self._stack.callback(self.services.stop_all)
+
+    def cwd(self) -> Path:
+        return self.terminal.cwd()
+
+    def evaluate(self, block: Block) -> Outcome:
+        """Run one block; a failure is recorded and re-raised with its report."""
+        started = time.monotonic()
+        try:
+            outcome = EVALUATORS[block.kind](self, block)
+        except Failure:
+            self.failed_at = block.where()
+            self.records.append(BlockRecord(block, "failed", time.monotonic() - started))
+            raise
+        duration = time.monotonic() - started
+        self.records.append(BlockRecord(block, outcome.status, duration, outcome.reason))
+        return outcome
+
+    def skip(self, block: Block) -> None:
+        self.records.append(BlockRecord(block, "not run", 0.0, f"{self.failed_at} failed"))
+
+    def update_block(self, block: Block, text: str) -> None:
+        self._updates.append((block, text))
+
+    def close(self) -> None:
+        """Learn the terminal's versions, stop everything, write pending updates."""
+        try:
+            self.facts.update(self._versions())
+        finally:
+            self._stack.close()
+        _apply_updates(self.options.root, self._updates)
+
+    def environment(self) -> dict[str, object]:
+        return {
+            "engine_python": platform.python_version(),
+            "docker": docker_version(),
+            "platform": f"{platform.system()} {platform.machine()}",
+            **self.facts,
+        }
+
+    def _versions(self) -> dict[str, object]:
+        """The versions the reader's terminal ended with (its venv, if one is active)."""
+        probe = (
+            "python -c 'import platform; print(platform.python_version())'\n"
+            "python -c 'import django; print(django.get_version())' 2>/dev/null || echo -\n"
+        )
+        result = self.terminal.run(probe, timeout=30)
+        lines = (result.output.split() + ["-", "-"])[:2]
+        return {
+            "python": lines[0] if result.status == 0 else None,
+            "django": None if lines[1] == "-" else lines[1],
+        }
+
+
+def _apply_updates(root: Path, updates: list[tuple[Block, str]]) -> None:
+    """Replace output blocks in the chapter files, bottom-up so line numbers hold."""
+    for block, text in sorted(updates, key=lambda u: u[0].line, reverse=True):
+        path = root / block.chapter
+        lines = path.read_text().split("\n")
+        fence = lines[block.line - 1]
+        indent = fence[: len(fence) - len(fence.lstrip())]
+        body = [indent + line if line else line for line in text.rstrip("\n").split("\n")]
+        lines[block.line : block.end_line - 1] = body
+        temporary = path.with_suffix(".md.tmp")
+        temporary.write_text("\n".join(lines))
+        os.replace(temporary, path)

@@ -1,0 +1,123 @@
+"""Background services (runserver, gunicorn, nginx): started, probed, always stopped."""
+
+from __future__ import annotations
+
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sh
+
+from handbook.terminal import Terminal, kill_group
+
+__all__ = ["Service", "Services", "Probe", "NotReady"]
+
+DEFAULT_READY = 30.0
+# Probes go straight to the service, never through a proxy from the environment.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+_STOP_GRACE = 10.0
+
+
+class NotReady(Exception):
+    """A service did not become ready before its deadline, or exited first."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How to tell that a service is ready: an HTTP answer, an open port, or a log line."""
+
+    url: str | None = None
+    status: int | None = None
+    port: int | None = None
+    log: str | None = None
+
+    def describe(self) -> str:
+        if self.url:
+            return f"{self.url} to answer" + (f" {self.status}" if self.status else "")
+        if self.port:
+            return f"127.0.0.1:{self.port} to accept connections"
+        return f"the log to show {self.log!r}"
+
+    def ready(self, log: Path) -> bool:
+        if self.url:
+            return _http_ready(self.url, self.status)
+        if self.port:
+            return _port_open(self.port)
+        return self.log is not None and self.log in log.read_text(errors="replace")
+
+
+@dataclass
+class Service:
+    """A running background block."""
+
+    name: str
+    where: str
+    log: Path
+    process: sh.RunningCommand
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class Services:
+    """The services of one chapter; ``stop_all`` is called whatever happens."""
+
+    terminal: Terminal
+    running: list[Service] = field(default_factory=list)
+
+    def start(self, name: str, where: str, code: str, probe: Probe, deadline: float) -> Service:
+        log = self.terminal.workspace.control / f"service-{len(self.running) + 1}.log"
+        service = Service(name, where, log, self.terminal.start(code, log))
+        self.running.append(service)
+        _wait(service, probe, deadline)
+        return service
+
+    def stop_all(self) -> None:
+        for service in reversed(self.running):
+            kill_group(service.process.pid, grace=_STOP_GRACE)
+        self.running.clear()
+
+    def logs(self) -> str:
+        """The tail of every service's log, for a failure report."""
+        parts = [f"--- {s.name} ({s.where}) log ---\n{s.log_tail()}" for s in self.running]
+        return "\n".join(parts)
+
+
+def _wait(service: Service, probe: Probe, deadline: float) -> None:
+    give_up = time.monotonic() + deadline
+    alive: Callable[[], bool] = service.process.is_alive
+    while time.monotonic() < give_up:
+        if probe.ready(service.log):
+            return
+        if not alive():
+            raise NotReady(
+                f"{service.name} exited with status {service.process.exit_code} before "
+                f"{probe.describe()}"
+            )
+        time.sleep(0.1)
+    raise NotReady(f"{service.name} not ready after {deadline:g}s: waited for {probe.describe()}")
+
+
+def _http_ready(url: str, status: int | None) -> bool:
+    try:
+        with _DIRECT.open(url, timeout=2) as response:
+            code = int(response.status)
+    except urllib.error.HTTPError as error:
+        code = error.code
+    except (OSError, ValueError):
+        return False
+    return code == status if status else code < 500
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,196 @@
+"""The reader's terminal: bash, with state carried from one block to the next.
+
+Each block runs in a new ``bash`` (its own process group, so a timeout kills all of it),
+which first restores what the previous block left behind: the working directory,
+variables (exported or not), functions such as an activated virtualenv's ``deactivate``,
+and aliases. The block runs with ``set -Eeo pipefail``: the first failing command fails
+the block, and an ERR trap records that command's line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sh
+
+from handbook.workspace import Workspace, terminal_environment
+
+__all__ = ["Terminal", "Result"]
+
+_SCRIPT = r"""# The handbook's terminal: one block, with the state the previous block left.
+__hb_block=$1 __hb_state=$2 __hb_failed=$3
+shopt -s expand_aliases
+if [[ -s $__hb_state ]]; then
+  while read -r __hb_name; do unset "$__hb_name" 2>/dev/null; done < <(compgen -e)
+  source "$__hb_state"
+fi
+__hb_save() {
+  __hb_status=$?
+  {
+    for __hb_name in $(compgen -v); do
+      case $__hb_name in
+        BASH*|COMP_*|DIRSTACK|EPOCH*|EUID|FUNCNAME|GROUPS|HIST*|HOSTNAME|HOSTTYPE|IFS|\
+        LINENO|MACHTYPE|OLDPWD|OPT*|OSTYPE|PIPESTATUS|PPID|PS4|PWD|RANDOM|SECONDS|\
+        SHELLOPTS|SHLVL|SRANDOM|UID|_|__hb_*) continue ;;
+      esac
+      declare -p "$__hb_name" 2>/dev/null
+    done
+    for __hb_name in $(compgen -A function); do
+      [[ $__hb_name == __hb_* ]] || declare -f "$__hb_name"
+    done
+    alias -p
+    printf 'cd -- %q\n' "$PWD"
+  } > "$__hb_state.next" 2>/dev/null
+  exit "$__hb_status"
+}
+trap __hb_save EXIT
+trap '[[ -s $__hb_failed ]] || printf "%s\n" "$LINENO" > "$__hb_failed"' ERR
+set -Eeo pipefail
+source "$__hb_block"
+"""
+_STOP_GRACE = 10.0
+
+
+@dataclass(frozen=True)
+class Result:
+    """What happened when a block ran."""
+
+    status: int
+    """Exit status (-1 after a timeout)."""
+    output: str
+    """stdout and stderr, interleaved as a terminal shows them."""
+    failed_line: int | None
+    """1-based line of the block's script where the failing command was, if known."""
+    timed_out: bool = False
+    duration: float = 0.0
+
+
+class Terminal:
+    """One chapter's terminal."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        extra_env: dict[str, str] | None = None,
+        tools: list[str] | None = None,
+    ) -> None:
+        """``extra_env`` is added to the environment; ``tools`` folders go first on PATH."""
+        self.workspace = workspace
+        self.env = {**terminal_environment(workspace), **(extra_env or {})}
+        self.env["PATH"] = os.pathsep.join([*(tools or []), self.env["PATH"]])
+        self._count = 0
+        self._script = workspace.control / "terminal.sh"
+        self._script.write_text(_SCRIPT)
+        self._state = workspace.control / "state.sh"
+
+    def run(self, code: str, timeout: float, suffix: str = ".sh") -> Result:
+        """Run ``code`` in the terminal and wait: bash, or Python when ``suffix`` is .py."""
+        self._count += 1
+        block = self._file(f"block-{self._count}{suffix}", code)
+        script = code if suffix == ".sh" else f"python {block}\n"
+        runner = self._file(f"block-{self._count}.sh", script) if suffix != ".sh" else block
+        out = self.workspace.control / f"block-{self._count}.out"
+        failed = self.workspace.control / f"block-{self._count}.failed"
+        started = time.monotonic()
+        with out.open("wb") as sink:
+            process = self._bash(runner, failed, sink)
+            timed_out = False
+            try:
+                process.wait(timeout=timeout)
+            except sh.TimeoutException:
+                timed_out = True
+            finally:
+                kill_group(process.pid)
+        status = -1 if timed_out else int(process.exit_code or 0)
+        if not timed_out:
+            self._advance_state()
+        output = out.read_text(errors="replace")
+        line = _failed_line(failed, output, block if suffix != ".sh" else None)
+        return Result(status, output, line, timed_out, time.monotonic() - started)
+
+    def cwd(self) -> Path:
+        """The directory the terminal is in now."""
+        if self._state.exists():
+            for line in reversed(self._state.read_text().splitlines()):
+                if line.startswith("cd -- "):
+                    return Path(shlex.split(line)[2])
+        return self.workspace.work
+
+    def start(self, code: str, log: Path) -> sh.RunningCommand:
+        """Start ``code`` in the background with the terminal's state; output to ``log``."""
+        self._count += 1
+        block = self._file(f"background-{self._count}.sh", code)
+        sink = log.open("wb")
+        # The state file is copied so the service never overwrites the terminal's.
+        snapshot = self.workspace.control / f"background-{self._count}.state"
+        snapshot.write_bytes(self._state.read_bytes() if self._state.exists() else b"")
+        return self._bash(block, self.workspace.control / "background.failed", sink, snapshot)
+
+    def _bash(
+        self, block: Path, failed: Path, sink: object, state: Path | None = None
+    ) -> sh.RunningCommand:
+        state = state or self._state
+        return sh.bash(
+            "--noprofile",
+            "--norc",
+            str(self._script),
+            str(block),
+            str(state),
+            str(failed),
+            _env=self.env,
+            _cwd=str(self.workspace.work),
+            _in=os.devnull,
+            _out=sink,
+            _err_to_out=True,
+            _new_session=True,
+            _bg=True,
+            _bg_exc=False,
+            _ok_code=range(256),
+        )
+
+    def _advance_state(self) -> None:
+        produced = self._state.with_suffix(".sh.next")
+        if produced.exists():
+            produced.replace(self._state)
+
+    def _file(self, name: str, text: str) -> Path:
+        path = self.workspace.control / name
+        path.write_text(text)
+        return path
+
+
+def kill_group(pgid: int, grace: float = 0.0) -> None:
+    """Stop a process group: SIGTERM, then SIGKILL after ``grace`` seconds."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 0.0)):
+        try:
+            os.killpg(pgid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not _group_alive(pgid):
+                return
+            time.sleep(0.05)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def _failed_line(failed: Path, output: str, python_file: Path | None) -> int | None:
+    if python_file is not None:
+        lines = re.findall(rf'File "{re.escape(str(python_file))}", line (\d+)', output)
+        return int(lines[-1]) if lines else None
+    if failed.exists() and failed.read_text().strip().isdigit():
+        return int(failed.read_text())
+    return None

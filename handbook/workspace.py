@@ -1,0 +1,138 @@
+"""A chapter's workspace: a fresh temporary folder, and the environment of its terminal.
+
+Layout of the folder::
+
+    home/      HOME of the terminal, so `git config --global` and friends stay inside
+    work/      where the reader starts (a copy of the sample project, if asked for)
+    bin/       `python`/`python3` for the reader's Python version
+    control/   the engine's own files: block scripts, outputs, service logs, state
+
+The folder is removed when the chapter ends, unless the run was asked to keep it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["Workspace", "terminal_environment"]
+
+# The environment is normalised so outputs compare the same on every machine.
+_FIXED = {
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "TZ": "UTC",
+    "COLUMNS": "80",
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    "PIP_NO_INPUT": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+# Passed through from the engine's environment when set: where caches and servers are.
+_KEPT = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "UV_INDEX_URL", "HTTP_PROXY", "HTTPS_PROXY")
+
+
+class Workspace:
+    """A temporary folder for one chapter run."""
+
+    def __init__(self, slug: str) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix=f"handbook-{slug}-"))
+        self.home = self.root / "home"
+        self.work = self.root / "work"
+        self.bin = self.root / "bin"
+        self.control = self.root / "control"
+        for folder in (self.home, self.work, self.bin, self.control):
+            folder.mkdir()
+
+    def copy_in(self, source: Path, repository: Path) -> None:
+        """Copy a repository folder as a fresh clone would have it (tracked + unignored)."""
+        for relative in _listed_files(source, repository):
+            target = self.work / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / relative, target)
+
+    def make_repository(self) -> None:
+        """Make the starting folder a git repository with everything committed."""
+        env = {**os.environ, "HOME": str(self.home), "GIT_CONFIG_NOSYSTEM": "1"}
+        for argv in (
+            ["git", "init", "-q", "-b", "main"],
+            ["git", "add", "-A"],
+            ["git", "-c", "user.name=Handbook", "-c", "user.email=handbook@example.com",
+             "commit", "-q", "-m", "Initial commit"],
+        ):
+            subprocess.run(argv, cwd=self.work, env=env, check=True, capture_output=True)
+
+    def use_python(self, version: str) -> str:
+        """Put `python` and `python3` for ``version`` first on the terminal's PATH."""
+        found = _find_python(version)
+        if found is None:
+            raise LookupError(
+                f"python{version} is not on PATH: install it, or put its bin folder on PATH"
+            )
+        for name in ("python", "python3"):
+            (self.bin / name).symlink_to(found)
+        return found
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def terminal_environment(workspace: Workspace) -> dict[str, str]:
+    """The environment a reader's new terminal starts with."""
+    env = {name: os.environ[name] for name in _KEPT if name in os.environ}
+    env.update(_FIXED)
+    env["HOME"] = str(workspace.home)
+    env["USER"] = os.environ.get("USER", "reader")
+    env["PATH"] = os.pathsep.join([str(workspace.bin), _reader_path()])
+    # Caches stay shared across runs: a reader's machine keeps them too.
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    env["PIP_CACHE_DIR"] = str(cache / "pip")
+    env["UV_CACHE_DIR"] = os.environ.get("UV_CACHE_DIR", str(cache / "uv"))
+    return env
+
+
+def _reader_path() -> str:
+    """PATH without the engine's own virtualenv: the reader never sees our tools."""
+    own = {str(Path(sys.prefix) / "bin"), str(Path(sys.executable).parent)}
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(f for f in folders if f and f not in own)
+
+
+def _find_python(version: str) -> str | None:
+    """The first ``pythonX.Y`` on PATH that runs (pyenv's shims answer for one version)."""
+    for folder in _reader_path().split(os.pathsep):
+        candidate = Path(folder) / f"python{version}"
+        if not os.access(candidate, os.X_OK):
+            continue
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.executable)"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if probe.returncode == 0:
+            return probe.stdout.strip()  # the real interpreter, not a shim
+    if version == "{}.{}".format(*sys.version_info[:2]):
+        return str(getattr(sys, "_base_executable", sys.executable))  # the engine's own
+    return None
+
+
+def _listed_files(source: Path, repository: Path) -> list[Path]:
+    """Files under ``source`` that git tracks or would track; every file outside git."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "."],
+            cwd=source,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+    except (OSError, subprocess.CalledProcessError):
+        return [p.relative_to(source) for p in source.rglob("*") if p.is_file()]
+    files = [Path(name) for name in listed.split("\0") if name]
+    return [f for f in files if (source / f).is_file()]
