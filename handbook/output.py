@@ -29,10 +29,17 @@ def matches(expected: str, actual: str) -> bool:
 
 
 def diff(expected: str, actual: str, where: str) -> str:
-    """A unified diff from the expected output to what actually ran."""
+    """A unified diff from the expected output to what actually ran.
+
+    Expected lines whose wildcards fit are shown as they ran, so only real differences
+    appear in the diff.
+    """
+    old = normalise(expected).splitlines()
+    new = normalise(actual).splitlines()
+    shown = [new[i] if i < len(new) and _fits(line, new[i]) else line for i, line in enumerate(old)]
     lines = difflib.unified_diff(
-        normalise(expected).splitlines(),
-        normalise(actual).splitlines(),
+        shown,
+        new,
         fromfile=f"expected ({where})",
         tofile="actual",
         lineterm="",
@@ -48,11 +55,12 @@ def updated(expected: str, actual: str) -> str:
     """
     old = normalise(expected).splitlines()
     new = normalise(actual).splitlines()
-    kept = [
-        old[i] if i < len(old) and _pattern(old[i]).fullmatch(line + "\n") else line
-        for i, line in enumerate(new)
-    ]
+    kept = [old[i] if i < len(old) and _fits(old[i], line) else line for i, line in enumerate(new)]
     return "\n".join(kept) + "\n"
+
+
+def _fits(expected_line: str, actual_line: str) -> bool:
+    return _pattern(expected_line).fullmatch(actual_line + "\n") is not None
 
 
 def _pattern(expected: str) -> re.Pattern[str]:

@@ -111,7 +111,10 @@ class BlockItem(pytest.Item):
         run = self._run()
         if run.failed_at is not None:
             run.skip(self.block)
-            pytest.skip(f"not run: {run.failed_at} failed")
+            # Reported at the block's line, not at this line of the engine.
+            raise pytest.skip.Exception(
+                f"not run: {run.failed_at} failed", _use_item_location=True
+            )
         run.evaluate(self.block)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:

@@ -1,0 +1,96 @@
+"""mkdocs-macros functions: the site shows when and how each chapter was proved.
+
+Pages call ``{{ verification_table() }}`` (the verification page) and
+``{{ proof("setup") }}`` (one line under a chapter's title). Both read
+``build/verification.json``; a chapter never run shows "not verified yet".
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["define_env"]
+
+_ROOT = Path(__file__).resolve().parent.parent
+_REPORT = _ROOT / "build" / "verification.json"
+
+
+def define_env(env: Any) -> None:
+    """Called by mkdocs-macros: register the page functions."""
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def verification_table() -> str:
+        return _table(_runs(), _chapters(env.conf["nav"]))
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def proof(slug: str) -> str:
+        runs = [run for run in _runs().values() if run["slug"] == slug]
+        if not runs:
+            return f"*Not verified yet: run `nox -s {slug}`.*"
+        return " ".join(_proof_line(run) for run in runs)
+
+
+def _runs() -> dict[str, Any]:
+    try:
+        report = json.loads(_REPORT.read_text())
+    except (OSError, ValueError):
+        return {}
+    runs = report.get("runs", {})
+    return runs if isinstance(runs, dict) else {}
+
+
+def _chapters(nav: list[Any]) -> list[tuple[str, str]]:
+    """(title, slug) of every page in the navigation, in reading order."""
+    found: list[tuple[str, str]] = []
+    for entry in nav:
+        for title, target in entry.items() if isinstance(entry, dict) else []:
+            if isinstance(target, list):
+                found += _chapters(target)
+            elif isinstance(target, str) and target.endswith(".md"):
+                found.append((title, target.removesuffix(".md")))
+    return found
+
+
+def _table(runs: dict[str, Any], chapters: list[tuple[str, str]]) -> str:
+    rows = [
+        "| Chapter | Variant | Status | Blocks run | Shown | Emulated | Verified on | Date |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for title, slug in chapters:
+        if slug == "verification":
+            continue
+        mine = [run for run in runs.values() if run["slug"] == slug]
+        if not mine:
+            rows.append(f"| [{title}]({slug}.md) | | not verified yet | | | | | |")
+        for run in mine:
+            counts, env = run["counts"], run["environment"]
+            ran = counts["passed"] + counts["failed"]
+            total = sum(counts.values())
+            rows.append(
+                f"| [{title}]({slug}.md) | {run['variant'] or ''} | {run['status']} "
+                f"| {ran} of {total} | {counts['shown']} | {counts['emulated']} "
+                f"| {_versions(env)} | {run['date'][:10]} |"
+            )
+    return "\n".join(rows)
+
+
+def _proof_line(run: dict[str, Any]) -> str:
+    counts, env = run["counts"], run["environment"]
+    ran = counts["passed"] + counts["failed"]
+    return (
+        f"*{run['status'].capitalize()} {run['date'][:10]} on {_versions(env)}: "
+        f"{ran} blocks run, {counts['emulated']} emulated, {counts['shown']} shown "
+        "([verification](verification.md)).*"
+    )
+
+
+def _versions(env: dict[str, Any]) -> str:
+    parts = [f"Python {env.get('python') or env.get('engine_python')}"]
+    if env.get("django"):
+        parts.append(f"Django {env['django']}")
+    if env.get("postgresql"):
+        parts.append(f"PostgreSQL {env['postgresql']} ({env.get('database_provider')})")
+    parts.append("Docker" if env.get("docker") else "no Docker daemon")
+    return ", ".join(parts)
