@@ -1,9 +1,9 @@
 """Entry points: one session per chapter, and `nox` alone verifies the whole handbook.
 
-    nox -l                      list the sessions
-    nox                         lint, engine tests, every chapter, then the site
-    nox -s setup                one chapter (here on every Python the handbook supports)
-    nox -s database -- --update rewrite the chapter's output blocks from what ran
+nox -l                      list the sessions
+nox                         lint, engine tests, every chapter, then the site
+nox -s setup                one chapter (here on every Python the handbook supports)
+nox -s database -- --update rewrite the chapter's output blocks from what ran
 """
 
 from __future__ import annotations
@@ -19,12 +19,17 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 ENGINE_PYTHON = "3.12"
 # The Pythons a reader may have; the setup chapter is proved on each.
 READER_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
-# Chapters in reading order: slug = docs/<slug>.md = session name.
+# Chapters in reading order: slug = docs/<slug>.md = session name. The setup chapter
+# has a session of its own below, run once per reader Python.
 CHAPTERS = {
     "index": "the home page and onboarding path",
+    "setup": "project setup",
 }
 
-nox.options.sessions = ["lint", "engine", "setup", *CHAPTERS, "docs"]
+# Material prints a banner about MkDocs 2 on every build; we read it once.
+_QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
+
+nox.options.sessions = ["lint", "engine", *CHAPTERS, "docs"]
 
 
 def _install(session: nox.Session, group: str) -> None:
@@ -70,18 +75,21 @@ def _chapter_session(slug: str, summary: str) -> None:
 
 
 for _slug, _summary in CHAPTERS.items():
-    _chapter_session(_slug, _summary)
+    if _slug != "setup":
+        _chapter_session(_slug, _summary)
 
 
 @nox.session(python=ENGINE_PYTHON)
 def docs(session: nox.Session) -> None:
     """Build the site strictly into site/ (warnings fail), with the latest report."""
     _install(session, "docs")
-    session.run("mkdocs", "build", "--strict", *session.posargs)
+    session.run("mkdocs", "build", "--strict", *session.posargs, env=_QUIET_MKDOCS)
 
 
 @nox.session(python=ENGINE_PYTHON, default=False)
 def serve(session: nox.Session) -> None:
     """Serve the handbook with live reload at http://127.0.0.1:8000."""
     _install(session, "docs")
-    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs)
+    session.run(
+        "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs, env=_QUIET_MKDOCS
+    )

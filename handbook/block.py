@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from handbook.directive import (
     PYTHON_LANGUAGES,
@@ -70,7 +71,7 @@ def find_blocks(source: Source, chapter: Path) -> Iterator[Block]:
     for token in parser.parse(text):
         if token.map is None:
             continue
-        start, end = token.map
+        start = token.map[0]
         where = f"{chapter}:{source.lines[start].number}"
         if pending is not None and token.type != "fence":
             raise ChapterError(
@@ -83,33 +84,29 @@ def find_blocks(source: Source, chapter: Path) -> Iterator[Block]:
                 raise ChapterError(where, str(error)) from None
             continue
         if token.type == "fence":
-            yield _block(source, chapter, token.info, token.markup, start, end, pending)
+            yield _block(source, chapter, token, pending[1] if pending else None)
             pending = None
     if pending is not None:
-        raise ChapterError(f"{chapter}:{pending[0]}", "a directive must come just before a code block")
+        raise ChapterError(
+            f"{chapter}:{pending[0]}", "a directive must come just before a code block"
+        )
 
 
-def _block(
-    source: Source,
-    chapter: Path,
-    info: str,
-    markup: str,
-    start: int,
-    end: int,
-    pending: tuple[int, Directive] | None,
-) -> Block:
-    lines = source.lines
+def _block(source: Source, chapter: Path, token: Token, directive: Directive | None) -> Block:
+    assert token.map is not None
+    start, end = token.map
+    lines, markup, info = source.lines, token.markup, token.info
     where = f"{chapter}:{lines[start].number}"
     closing = lines[end - 1].text.strip() if end - 1 > start else ""
     if not (closing.startswith(markup) and set(closing) == {markup[0]}):
         raise ChapterError(where, f"this code block is never closed: add a closing {markup}")
-    language = info.split()[0].lstrip(".{") if info.split() else ""
-    directive = pending[1] if pending else default_directive(language)
+    language = info.split(maxsplit=1)[0].lstrip(".{") if info.split() else ""
+    directive = directive or default_directive(language)
     if directive is None:
         raise ChapterError(
             where,
             f"a {language or 'plain'} block needs a directive: "
-            '<!-- handbook: file path=... -->, <!-- handbook: output -->, '
+            "<!-- handbook: file path=... -->, <!-- handbook: output -->, "
             'or <!-- handbook: shown reason="..." -->',
         )
     return Block(

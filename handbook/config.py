@@ -20,7 +20,8 @@ _Loader.add_multi_constructor("!", lambda *_: None)
 
 def snippet_config(root: Path) -> dict[str, Any]:
     """pymdownx.snippets' options from mkdocs.yml, base paths made absolute."""
-    site = yaml.load((root / "mkdocs.yml").read_text(), Loader=_Loader) or {}
+    text = (root / "mkdocs.yml").read_text()
+    site = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 (_Loader is a SafeLoader)
     config: dict[str, Any] = {"base_path": ["."], "check_paths": True}
     for extension in site.get("markdown_extensions", []):
         if isinstance(extension, dict) and "pymdownx.snippets" in extension:

@@ -23,7 +23,7 @@ from psycopg import sql
 
 from handbook.docker import docker_available
 
-__all__ = ["Server", "Database", "start_server", "chapter_database"]
+__all__ = ["Database", "Server", "chapter_database", "start_server"]
 
 IMAGE = "postgres:16-alpine"
 
@@ -104,7 +104,7 @@ def _with_database(url: str, name: str) -> str:
 
 @contextmanager
 def _testcontainers() -> Iterator[Server]:
-    from testcontainers.postgres import PostgresContainer
+    from testcontainers.postgres import PostgresContainer  # noqa: PLC0415 (needs Docker)
 
     with PostgresContainer(IMAGE, driver=None) as container:
         yield Server(container.get_connection_url(), "testcontainers")
@@ -114,10 +114,11 @@ def _testcontainers() -> Iterator[Server]:
 def _pgserver() -> Iterator[Server]:
     folder = tempfile.mkdtemp(prefix="handbook-pgserver-")
     try:
-        import pgserver
-        from pgserver._commands import POSTGRES_BIN_PATH
+        # Imported here: a missing wheel for this Python is one more provider that failed.
+        from pgserver._commands import POSTGRES_BIN_PATH  # noqa: PLC0415
+        from pgserver.postgres_server import get_server  # noqa: PLC0415
 
-        server = pgserver.get_server(folder, cleanup_mode="delete")
+        server = get_server(folder, cleanup_mode="delete")
     except Exception as error:  # noqa: BLE001 (whatever failed, say what was tried)
         shutil.rmtree(folder, ignore_errors=True)
         raise LookupError(

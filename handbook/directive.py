@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
-__all__ = ["Directive", "Kind", "parse_directive", "default_directive", "SHELL_LANGUAGES"]
+__all__ = ["SHELL_LANGUAGES", "Directive", "Kind", "default_directive", "parse_directive"]
 
 _COMMENT = re.compile(r"\A\s*<!--\s*handbook:(.*?)-->\s*\Z", re.S)
 
@@ -29,7 +29,7 @@ SHELL_LANGUAGES = frozenset({"bash", "sh", "shell"})
 PYTHON_LANGUAGES = frozenset({"python", "py"})
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What the engine does with a block."""
 
     RUN = "run"

@@ -23,7 +23,7 @@ from handbook.service import DEFAULT_READY, NotReady, Probe
 if TYPE_CHECKING:
     from handbook.run import ChapterRun
 
-__all__ = ["Outcome", "EVALUATORS"]
+__all__ = ["EVALUATORS", "Outcome"]
 
 # Python blocks follow the same rules as the project's code (see the quality chapter).
 _LINT = ExamplesConfig(line_length=88, quotes="double", isort=True, ruff_select=["E", "F", "I"])
@@ -53,9 +53,8 @@ def run_block(run: ChapterRun, block: Block) -> Outcome:
     expected = _expected_status(block)
     if expected is None and result.status == 0:
         return Outcome("passed")
-    if expected is not None and result.status != 0:
-        if expected in ("any", str(result.status)):
-            return Outcome("passed")
+    if expected is not None and result.status != 0 and expected in ("any", str(result.status)):
+        return Outcome("passed")
     if expected is None:
         problem = f"command failed with exit status {result.status}"
         marked = result.failed_line - 1 if result.failed_line else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 
-__all__ = ["normalise", "matches", "diff", "updated"]
+__all__ = ["diff", "matches", "normalise", "updated"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 WILDCARD = "..."
@@ -72,4 +72,3 @@ def _pattern(expected: str) -> re.Pattern[str]:
             pieces = (re.escape(piece) for piece in line.split(WILDCARD))
             parts.append("[^\n]*".join(pieces) + "\n")
     return re.compile("".join(parts))
-

@@ -112,9 +112,7 @@ class BlockItem(pytest.Item):
         if run.failed_at is not None:
             run.skip(self.block)
             # Reported at the block's line, not at this line of the engine.
-            raise pytest.skip.Exception(
-                f"not run: {run.failed_at} failed", _use_item_location=True
-            )
+            raise pytest.skip.Exception(f"not run: {run.failed_at} failed", _use_item_location=True)
         run.evaluate(self.block)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
@@ -127,7 +125,8 @@ class BlockItem(pytest.Item):
 
     def _run(self) -> ChapterRun:
         parent = self.parent
-        assert isinstance(parent, ChapterFile) and parent.run is not None
+        assert isinstance(parent, ChapterFile)
+        assert parent.run is not None
         return parent.run
 
 

@@ -49,7 +49,7 @@ from typing import Any
 
 from handbook.run import ChapterRun
 
-__all__ = ["SCHEMA", "run_entry", "merge_report", "read_report", "report_path"]
+__all__ = ["SCHEMA", "merge_report", "read_report", "report_path", "run_entry"]
 
 SCHEMA = 1
 STATUSES = ("passed", "failed", "emulated", "shown", "not run")
@@ -66,7 +66,7 @@ def run_entry(run: ChapterRun, variant: str | None) -> dict[str, Any]:
         "chapter": str(run.chapter.path),
         "slug": run.chapter.slug,
         "variant": variant,
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "git_commit": _git_commit(run.options.root),
         "status": "failed" if counts["failed"] or counts["not run"] else "passed",
         "duration": round(sum(r.duration for r in run.records), 2),

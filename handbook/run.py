@@ -24,7 +24,7 @@ from handbook.service import Services
 from handbook.terminal import Terminal
 from handbook.workspace import Workspace
 
-__all__ = ["ChapterRun", "Options", "BlockRecord"]
+__all__ = ["BlockRecord", "ChapterRun", "Options"]
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ class ChapterRun:
             "python -c 'import django; print(django.get_version())' 2>/dev/null || echo -\n"
         )
         result = self.terminal.run(probe, timeout=30)
-        lines = (result.output.split() + ["-", "-"])[:2]
+        lines = ([*result.output.split(), "-", "-"])[:2]
         return {
             "python": lines[0] if result.status == 0 else None,
             "django": None if lines[1] == "-" else lines[1],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ import sh
 
 from handbook.terminal import Terminal, kill_group
 
-__all__ = ["Service", "Services", "Probe", "NotReady"]
+__all__ = ["NotReady", "Probe", "Service", "Services"]
 
 DEFAULT_READY = 30.0
 # Probes go straight to the service, never through a proxy from the environment.
@@ -41,6 +42,13 @@ class Probe:
         if self.port:
             return f"127.0.0.1:{self.port} to accept connections"
         return f"the log to show {self.log!r}"
+
+    def busy_port(self) -> int | None:
+        """The probed port, if something already listens there (it would answer for us)."""
+        port = self.port or (urllib.parse.urlsplit(self.url).port if self.url else None)
+        if port is None and self.url:
+            port = 443 if self.url.startswith("https:") else 80
+        return port if port is not None and _port_open(port) else None
 
     def ready(self, log: Path) -> bool:
         if self.url:
@@ -72,6 +80,12 @@ class Services:
     running: list[Service] = field(default_factory=list)
 
     def start(self, name: str, where: str, code: str, probe: Probe, deadline: float) -> Service:
+        busy = probe.busy_port()
+        if busy is not None:
+            raise NotReady(
+                f"port {busy} is already in use before {name} started, so the probe would "
+                f"ask another program: stop it (`ss -ltnp 'sport = :{busy}'` shows which)"
+            )
         log = self.terminal.workspace.control / f"service-{len(self.running) + 1}.log"
         service = Service(name, where, log, self.terminal.start(code, log))
         self.running.append(service)

@@ -16,12 +16,13 @@ import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import sh
 
 from handbook.workspace import Workspace, terminal_environment
 
-__all__ = ["Terminal", "Result"]
+__all__ = ["Result", "Terminal"]
 
 _SCRIPT = r"""# The handbook's terminal: one block, with the state the previous block left.
 __hb_block=$1 __hb_state=$2 __hb_failed=$3
@@ -133,7 +134,7 @@ class Terminal:
         return self._bash(block, self.workspace.control / "background.failed", sink, snapshot)
 
     def _bash(
-        self, block: Path, failed: Path, sink: object, state: Path | None = None
+        self, block: Path, failed: Path, sink: IO[bytes], state: Path | None = None
     ) -> sh.RunningCommand:
         state = state or self._state
         return sh.bash(
@@ -145,13 +146,13 @@ class Terminal:
             str(failed),
             _env=self.env,
             _cwd=str(self.workspace.work),
-            _in=os.devnull,
+            _in="",  # standard input at its end, as if the reader pressed Ctrl-D
             _out=sink,
             _err_to_out=True,
             _new_session=True,
             _bg=True,
             _bg_exc=False,
-            _ok_code=range(256),
+            _ok_code=list(range(256)),
         )
 
     def _advance_state(self) -> None:

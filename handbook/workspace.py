@@ -63,8 +63,17 @@ class Workspace:
         for argv in (
             ["git", "init", "-q", "-b", "main"],
             ["git", "add", "-A"],
-            ["git", "-c", "user.name=Handbook", "-c", "user.email=handbook@example.com",
-             "commit", "-q", "-m", "Initial commit"],
+            [
+                "git",
+                "-c",
+                "user.name=Handbook",
+                "-c",
+                "user.email=handbook@example.com",
+                "commit",
+                "-q",
+                "-m",
+                "Initial commit",
+            ],
         ):
             subprocess.run(argv, cwd=self.work, env=env, check=True, capture_output=True)
 
