@@ -24,6 +24,7 @@ READER_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 CHAPTERS = {
     "index": "the home page and onboarding path",
     "setup": "project setup",
+    "contributing": "the guide to writing a chapter",
 }
 
 # Material prints a banner about MkDocs 2 on every build; we read it once.

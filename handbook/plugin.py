@@ -113,7 +113,10 @@ class BlockItem(pytest.Item):
             run.skip(self.block)
             # Reported at the block's line, not at this line of the engine.
             raise pytest.skip.Exception(f"not run: {run.failed_at} failed", _use_item_location=True)
-        run.evaluate(self.block)
+        outcome = run.evaluate(self.block)
+        if outcome.status == "shown":
+            # Not run, so not a pass: pytest reports it as skipped, with the reason.
+            raise pytest.skip.Exception(f"shown: {outcome.reason}", _use_item_location=True)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, Failure):

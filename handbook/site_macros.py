@@ -1,8 +1,5 @@
 """mkdocs-macros functions: the site shows when and how each chapter was proved.
 
-Directives (``<!-- handbook: ... -->``) are removed from every page before it is
-rendered: they are for the engine, and not even the page source shows them.
-
 Pages call ``{{ verification_table() }}`` (the verification page) and
 ``{{ proof("setup") }}`` (one line under a chapter's title). Both read
 ``build/verification.json``; a chapter never run shows "not verified yet".
@@ -11,15 +8,13 @@ Pages call ``{{ verification_table() }}`` (the verification page) and
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["define_env", "on_post_page_macros"]
+__all__ = ["define_env"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 _REPORT = _ROOT / "build" / "verification.json"
-_DIRECTIVE = re.compile(r"^[ \t]*<!--\s*handbook:.*?-->[ \t]*\n", re.M | re.S)
 
 
 def define_env(env: Any) -> None:
@@ -35,11 +30,6 @@ def define_env(env: Any) -> None:
         if not runs:
             return f"*Not verified yet: run `nox -s {slug}`.*"
         return " ".join(_proof_line(run) for run in runs)
-
-
-def on_post_page_macros(env: Any) -> None:
-    """Called by mkdocs-macros after a page is rendered: drop the engine's directives."""
-    env.markdown = _DIRECTIVE.sub("", env.markdown)
 
 
 def _runs() -> dict[str, Any]:
