@@ -23,7 +23,9 @@ READER_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 # has a session of its own below, run once per reader Python.
 CHAPTERS = {
     "index": "the home page and onboarding path",
+    "prerequisites": "the tools a new machine needs",
     "setup": "project setup",
+    "git": "the branch model, releases and hotfixes",
     "contributing": "the guide to writing a chapter",
 }
 

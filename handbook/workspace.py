@@ -78,7 +78,7 @@ class Workspace:
             subprocess.run(argv, cwd=self.work, env=env, check=True, capture_output=True)
 
     def use_python(self, version: str) -> str:
-        """Put `python` and `python3` for ``version`` first on the terminal's PATH."""
+        """Put `python`, `python3`, `pip` and `pip3` of ``version`` first on the PATH."""
         found = _find_python(version)
         if found is None:
             raise LookupError(
@@ -86,6 +86,11 @@ class Workspace:
             )
         for name in ("python", "python3"):
             (self.bin / name).symlink_to(found)
+        # ...and that Python's pip, never another one found further down PATH.
+        for name in ("pip", "pip3"):
+            pip = Path(found).parent / f"pip{version}"
+            if pip.exists():
+                (self.bin / name).symlink_to(pip)
         return found
 
     def remove(self) -> None:

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Checks the tools the Django Workflow Handbook uses, one line each:
+#   ok    found, recent enough
+#   warn  optional, or usable with a caveat: the line says what changes
+#   FAIL  required and missing or too old: the line says how to install it
+# Exits 1 if any line is FAIL. Run it with: bash check-prerequisites.sh
+set -eu
+
+failures=0
+ok() { printf 'ok   %s\n' "$*"; }
+warn() { printf 'warn %s\n' "$*"; }
+fail() {
+  printf 'FAIL %s\n' "$*"
+  failures=$((failures + 1))
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# at_least VERSION MINIMUM: true when VERSION (2.39.5) is MINIMUM (2.28) or newer.
+at_least() {
+  local have_parts want_parts i h w
+  IFS=. read -r -a have_parts <<<"$1"
+  IFS=. read -r -a want_parts <<<"$2"
+  for i in 0 1 2; do
+    h=${have_parts[i]:-0} w=${want_parts[i]:-0}
+    h=${h%%[!0-9]*} w=${w%%[!0-9]*}
+    h=$((10#${h:-0})) w=$((10#${w:-0}))
+    if ((h > w)); then return 0; fi
+    if ((h < w)); then return 1; fi
+  done
+  return 0
+}
+
+# limited CMD...: run CMD for at most 10 seconds where `timeout` exists
+# (a Docker daemon that is still starting can keep the client waiting).
+limited() {
+  if have timeout; then timeout 10 "$@"; else "$@"; fi
+}
+
+# install_hint TOOL: where to get TOOL on this system, one short phrase.
+install_hint() {
+  # shellcheck disable=SC2016 # $(brew --prefix) is printed for the reader to type
+  case "$1:$OSTYPE" in
+    python:*) echo "uv python install 3.12, pyenv, or https://www.python.org/downloads/" ;;
+    git:darwin*) echo "brew install git, or xcode-select --install" ;;
+    git:linux*) echo "sudo apt install git (Debian, Ubuntu), or see https://git-scm.com/downloads" ;;
+    git:*) echo "https://git-scm.com/downloads" ;;
+    pip:linux*) echo "sudo apt install python3-pip python3-venv (Debian, Ubuntu)" ;;
+    pip:*) echo "$python -m ensurepip --upgrade" ;;
+    build:darwin*) echo 'xcode-select --install; brew install pkg-config mysql-client; export PKG_CONFIG_PATH="$(brew --prefix)/opt/mysql-client/lib/pkgconfig"' ;;
+    build:*) echo "sudo apt install build-essential pkg-config python3-dev libmariadb-dev (Debian, Ubuntu)" ;;
+  esac
+}
+
+# --- Python: 3.10 or newer (required) -------------------------------------------
+python=""
+for candidate in python3 python; do
+  if have "$candidate"; then
+    python=$candidate
+    break
+  fi
+done
+if [ -z "$python" ]; then
+  fail "python: not found — install 3.12: $(install_hint python)"
+else
+  version=$("$python" -c 'import platform; print(platform.python_version())' 2>/dev/null) ||
+    version=""
+  if [ -z "$version" ]; then
+    fail "python: $python does not run — install 3.12: $(install_hint python)"
+    python=""
+  elif ! at_least "$version" 3.10; then
+    fail "python $version: too old, the handbook needs 3.10 or newer — install 3.12: $(install_hint python)"
+    python=""
+  elif ! at_least "$version" 3.11; then
+    warn "python $version: past its end of life (October 2026), no more security fixes; move to 3.12 or 3.13"
+  elif at_least "$version" 3.14; then
+    warn "python $version: newer than the handbook is proved on (3.10 to 3.13); the Docker image uses 3.12"
+  else
+    ok "python $version"
+  fi
+fi
+
+# --- pip and venv, for that Python (required) -----------------------------------
+if [ -n "$python" ]; then
+  pip_version=$("$python" -m pip --version 2>/dev/null) || pip_version=""
+  if [ -n "$pip_version" ]; then
+    read -r _ version _ <<<"$pip_version" # "pip 24.0 from /path (python 3.12)"
+    ok "pip $version"
+  else
+    fail "pip: $python -m pip does not run — install it with $(install_hint pip)"
+  fi
+  if "$python" -c 'import ensurepip, venv' 2>/dev/null; then
+    ok "venv: $python -m venv can create environments"
+  else
+    fail "venv: $python -m venv cannot install pip into an environment — $(install_hint pip)"
+  fi
+fi
+
+# --- Build tools for mysqlclient (required on Linux and macOS) ------------------
+# pip builds mysqlclient, the MariaDB/MySQL driver in requirements.txt, from source
+# everywhere but Windows: it needs a C compiler, Python's headers, pkg-config, and
+# the MariaDB (or MySQL) client library.
+case "$OSTYPE" in
+  msys* | cygwin* | win*) ;; # Windows installs mysqlclient from a wheel
+  *)
+    missing=""
+    if ! have cc && ! have gcc && ! have clang; then missing="$missing, a C compiler"; fi
+    if [ -n "$python" ] && ! "$python" -c 'import os, sysconfig
+raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+      missing="$missing, Python headers"
+    fi
+    library=""
+    if [ -n "${MYSQLCLIENT_CFLAGS:-}" ] && [ -n "${MYSQLCLIENT_LDFLAGS:-}" ]; then
+      library="from MYSQLCLIENT_CFLAGS"
+    elif ! have pkg-config; then
+      missing="$missing, pkg-config"
+    else
+      # The names mysqlclient's own build looks for, in its order.
+      for module in mysqlclient mariadb libmariadb perconaserverclient; do
+        if pkg-config --exists "$module"; then
+          library=$module
+          break
+        fi
+      done
+    fi
+    if [ -z "$library" ] && have pkg-config; then missing="$missing, the MariaDB client library"; fi
+    if [ -n "$missing" ]; then
+      fail "build tools: missing ${missing#, }; pip cannot build mysqlclient — $(install_hint build)"
+    else
+      ok "build tools for mysqlclient: C compiler, Python headers, client library ($library)"
+    fi
+    ;;
+esac
+
+# --- git: 2.28 or newer, for `git init -b main` (required) ----------------------
+if ! have git; then
+  fail "git: not found — install it with $(install_hint git)"
+else
+  # "git version 2.39.5", or "git version 2.39.3 (Apple Git-146)" on macOS
+  read -r _ _ version _ <<<"$(git --version)"
+  if ! at_least "$version" 2.28; then
+    fail "git $version: too old, the handbook needs 2.28 or newer (git init -b) — install it with $(install_hint git)"
+  else
+    ok "git $version"
+    if ! git config --global user.name >/dev/null || ! git config --global user.email >/dev/null; then
+      warn "git: user.name or user.email is not set yet; the Git chapter sets them"
+    fi
+  fi
+fi
+
+# --- Docker: a client, a daemon that answers, and Compose (optional) ------------
+if ! have docker; then
+  warn "docker: not found (optional); the Docker chapter will be emulated, and PostgreSQL must come from a local server or pgserver"
+else
+  read -r _ _ client _ <<<"$(docker --version)" # "Docker version 28.2.2, build e6534b4"
+  client=${client%,}
+  # The client answers alone; only the server's version proves a daemon is there.
+  daemon=$(limited docker version --format '{{.Server.Version}}' 2>/dev/null) || daemon=""
+  if [ -z "$daemon" ]; then
+    warn "docker: client $client found but no daemon answers; the Docker chapter will be emulated, and PostgreSQL must come from a local server or pgserver"
+  else
+    ok "docker $client (daemon $daemon answers)"
+  fi
+  compose=$(limited docker compose version --short 2>/dev/null) || compose=""
+  if [ -n "$compose" ]; then
+    ok "docker compose $compose"
+  else
+    warn "docker compose: the Compose plugin is missing; install it for the Docker chapter (https://docs.docker.com/compose/install/)"
+  fi
+fi
+
+# --- psql: the PostgreSQL client (optional) ---------------------------------------
+if ! have psql; then
+  warn "psql: not found (optional); install postgresql-client-16, or use the container's: docker compose exec db psql"
+else
+  read -r _ _ version _ <<<"$(psql --version)" # "psql (PostgreSQL) 16.4 (Debian 16.4-1)"
+  if at_least "$version" 16; then
+    ok "psql $version"
+  else
+    warn "psql $version: older than our PostgreSQL 16; pg_dump ${version%%.*} cannot dump a 16 server, use the container's: docker compose exec db pg_dump"
+  fi
+fi
+
+# --- poetry: shown when present; the handbook installs with pip ------------------
+if have poetry; then
+  read -r _ _ version _ <<<"$(poetry --version 2>/dev/null)" # "Poetry (version 2.1.2)"
+  ok "poetry ${version%)} (not needed: the handbook installs with pip)"
+fi
+
+if [ "$failures" -gt 0 ]; then
+  echo "not ready: fix the FAIL lines above, then run this check again"
+  exit 1
+fi
+echo "ready: every required tool is here"
