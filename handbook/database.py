@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 
 from handbook.docker import docker_available
 
-__all__ = ["Database", "Server", "chapter_database", "start_server"]
+__all__ = ["Database", "Server", "chapter_database", "main", "start_server"]
 
 IMAGE = "postgres:16-alpine"
 
@@ -56,9 +58,10 @@ class Database:
     def environment(self) -> dict[str, str]:
         """DATABASE_URL and the libpq PG* variables, for the chapter's terminal."""
         parts = urlsplit(self.url)
+        socket = parse_qs(parts.query).get("host", [""])[0]
         env = {
             "DATABASE_URL": self.url,
-            "PGHOST": unquote(parts.hostname or "") or "127.0.0.1",
+            "PGHOST": unquote(parts.hostname or "") or socket or "127.0.0.1",
             "PGPORT": str(parts.port or 5432),
             "PGUSER": unquote(parts.username or "postgres"),
             "PGDATABASE": self.name,
@@ -127,10 +130,31 @@ def _pgserver() -> Iterator[Server]:
             "Set DATABASE_URL to a server you run, e.g. postgresql://postgres@127.0.0.1:5432/postgres"
         ) from None
     try:
-        socket = urlsplit(server.get_uri()).query.removeprefix("host=")
-        # libpq and django-environ both read a socket folder given as a %-encoded host.
-        url = f"postgresql://postgres@{quote(socket, safe='')}/postgres"
+        socket = parse_qs(urlsplit(server.get_uri()).query)["host"][0]
+        # A socket folder as the `host` query parameter: libpq and django-environ read it.
+        url = f"postgresql://postgres@/postgres?host={quote(socket)}"
         yield Server(url, "pgserver", str(POSTGRES_BIN_PATH))
     finally:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m handbook.database NAME COMMAND...``: run COMMAND on a fresh database.
+
+    The database comes from the provider chain above, is named after NAME, is given to
+    COMMAND as DATABASE_URL, and is dropped afterwards. The sample project's tests use it.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) < 2:
+        print("usage: python -m handbook.database NAME COMMAND [ARG...]", file=sys.stderr)
+        return 2
+    name, command = args[0], args[1:]
+    with start_server() as server, chapter_database(server, name) as database:
+        print(f"handbook.database: {server.provider}, PostgreSQL {server.version()}", flush=True)
+        env = {**os.environ, "DATABASE_URL": database.url}
+        return subprocess.run(command, env=env, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["Workspace", "terminal_environment"]
+__all__ = ["Workspace", "copy_as_cloned", "terminal_environment"]
 
 # The environment is normalised so outputs compare the same on every machine.
 _FIXED = {
@@ -50,12 +50,9 @@ class Workspace:
         for folder in (self.home, self.work, self.bin, self.control):
             folder.mkdir()
 
-    def copy_in(self, source: Path, repository: Path) -> None:
-        """Copy a repository folder as a fresh clone would have it (tracked + unignored)."""
-        for relative in _listed_files(source, repository):
-            target = self.work / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source / relative, target)
+    def copy_in(self, source: Path) -> None:
+        """Copy a repository folder in as the starting directory."""
+        copy_as_cloned(source, self.work)
 
     def make_repository(self) -> None:
         """Make the starting folder a git repository with everything committed."""
@@ -137,7 +134,15 @@ def _find_python(version: str) -> str | None:
     return None
 
 
-def _listed_files(source: Path, repository: Path) -> list[Path]:
+def copy_as_cloned(source: Path, target: Path) -> None:
+    """Copy a folder as a fresh clone has it: what git tracks or would track, no caches."""
+    for relative in _listed_files(source):
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / relative, destination)
+
+
+def _listed_files(source: Path) -> list[Path]:
     """Files under ``source`` that git tracks or would track; every file outside git."""
     try:
         listed = subprocess.run(

@@ -1,0 +1,39 @@
+"""Every migration can be reversed, and rolling back 0002 keeps the data."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from apps.products.models import Product
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("app", ["products", "users"])
+def test_app_migrates_to_zero_and_forward_again(app: str) -> None:
+    call_command("migrate", app, "zero", verbosity=0)
+    call_command("migrate", verbosity=0)
+
+    call_command("migrate", "--check", verbosity=0)  # exits non-zero if unapplied
+
+
+def test_rolling_back_0002_keeps_products() -> None:
+    """The database chapter's rollback: 0002 -> 0001 -> 0002, rows survive."""
+    Product.objects.create(name="Teapot", slug="teapot", price="12.00")
+
+    call_command("migrate", "products", "0001", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT slug FROM products_product")
+        assert list(cursor.fetchall()) == [("teapot",)]
+        columns = connection.introspection.get_table_description(
+            cursor, "products_product"
+        )
+    assert "is_active" not in {column.name for column in columns}
+
+    call_command("migrate", "products", verbosity=0)
+    assert Product.objects.get(slug="teapot").is_active is True
+
+
+def test_models_and_migrations_agree() -> None:
+    """makemigrations --check: no model change is missing its migration."""
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

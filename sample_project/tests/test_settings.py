@@ -1,0 +1,211 @@
+"""Settings read the environment, and say clearly what is missing or malformed."""
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import environ
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SETTINGS_MODULES = [
+    f"myproject.settings.{name}" for name in ("base", "development", "production")
+]
+VARIABLES = [
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "SECURE_SSL_REDIRECT",
+]
+PRODUCTION_ENV = {
+    "SECRET_KEY": "k3y-" + "x1y2z3" * 10,
+    "ALLOWED_HOSTS": "example.com,www.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://example.com",
+    "DATABASE_URL": "postgresql://app:secret@db.internal:5432/shop",
+}
+
+
+def load(monkeypatch: pytest.MonkeyPatch, module: str, **env: str) -> ModuleType:
+    """Import a settings module afresh with exactly these variables (no .env)."""
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(environ.Env, "read_env", lambda *args, **kwargs: None)
+    for name in SETTINGS_MODULES:  # put back (or removed) after the test
+        monkeypatch.setitem(sys.modules, name, sys.modules.get(name))
+        del sys.modules[name]
+    return importlib.import_module(module)
+
+
+def without(name: str) -> dict[str, str]:
+    return {key: value for key, value in PRODUCTION_ENV.items() if key != name}
+
+
+def test_production_reads_everything_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load(monkeypatch, "myproject.settings.production", **PRODUCTION_ENV)
+
+    assert settings.DEBUG is False
+    assert settings.SECRET_KEY == PRODUCTION_ENV["SECRET_KEY"]
+    assert settings.ALLOWED_HOSTS == ["example.com", "www.example.com"]
+    assert settings.CSRF_TRUSTED_ORIGINS == ["https://example.com"]
+    assert settings.DATABASES["default"]["HOST"] == "db.internal"
+    assert settings.SECURE_SSL_REDIRECT is True
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_production_without_secret_key_says_how_to_make_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The message names the variable and gives a command that makes a good one."""
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not set") as error:
+        load(monkeypatch, "myproject.settings.production", **without("SECRET_KEY"))
+    assert "secrets.token_urlsafe(50)" in str(error.value)
+
+
+@pytest.mark.parametrize("key", ["short", "django-insecure-" + "x" * 50])
+def test_production_rejects_a_weak_secret_key(
+    monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    env = {**PRODUCTION_ENV, "SECRET_KEY": key}
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is too short"):
+        load(monkeypatch, "myproject.settings.production", **env)
+
+
+def test_production_without_allowed_hosts_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(ImproperlyConfigured, match="ALLOWED_HOSTS is not set"):
+        load(monkeypatch, "myproject.settings.production", **without("ALLOWED_HOSTS"))
+
+
+def test_production_rejects_a_url_in_allowed_hosts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": "https://example.com"}
+    with pytest.raises(ImproperlyConfigured, match="no scheme, no path"):
+        load(monkeypatch, "myproject.settings.production", **env)
+
+
+def test_production_without_database_url_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Production never falls back to SQLite."""
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL is not set"):
+        load(monkeypatch, "myproject.settings.production", **without("DATABASE_URL"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "db.internal:5432/shop",  # no scheme
+        "postgres//app@db/shop",  # no scheme either
+        "mysql:app@db/shop",  # no //
+        "oracle://app@db/shop",  # not a supported database
+        "postgresql://app:secret@db.internal:port/shop",  # port is not a number
+        "postgresql://app:secret@db.internal:5432",  # no database name
+    ],
+)
+def test_malformed_database_url_names_the_expected_form(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """The message shows the form, never the value (it may hold a password)."""
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL is malformed") as e:
+        load(monkeypatch, "myproject.settings.base", DATABASE_URL=url)
+    assert "postgresql://USER:PASSWORD@HOST:5432/NAME" in str(e.value)
+    assert "secret" not in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("postgresql://postgres@127.0.0.1:5432/postgres", "postgresql"),
+        ("mysql://root@127.0.0.1:3306/test", "mysql"),
+        ("sqlite:////tmp/shop.sqlite3", "sqlite3"),
+    ],
+)
+def test_database_url_selects_the_backend(
+    monkeypatch: pytest.MonkeyPatch, url: str, engine: str
+) -> None:
+    settings = load(monkeypatch, "myproject.settings.base", DATABASE_URL=url)
+    assert settings.DATABASES["default"]["ENGINE"] == f"django.db.backends.{engine}"
+
+
+def test_development_works_with_no_environment_at_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh clone runs: debug on, a dev-only key, localhost, a SQLite file."""
+    settings = load(monkeypatch, "myproject.settings.development")
+
+    assert settings.DEBUG is True
+    assert settings.SECRET_KEY.startswith("django-insecure-")
+    assert "localhost" in settings.ALLOWED_HOSTS
+    assert settings.DATABASES["default"]["NAME"] == BASE_DIR / "db.sqlite3"
+
+
+def test_debug_is_parsed_as_a_boolean(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load(monkeypatch, "myproject.settings.development", DEBUG="False")
+    assert settings.DEBUG is False
+
+
+def run_manage(
+    args: list[str], env: dict[str, str], cwd: Path = BASE_DIR
+) -> subprocess.CompletedProcess[str]:
+    """Run manage.py as a reader would, with these variables set."""
+    hidden = [*VARIABLES, "DJANGO_SETTINGS_MODULE"]  # manage.py picks its default
+    environment = {k: v for k, v in os.environ.items() if k not in hidden}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=cwd,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_missing_secret_key_is_one_clear_line_not_a_traceback() -> None:
+    env = {**without("SECRET_KEY"), "SECRET_KEY": ""}
+    result = run_manage(["check", "--settings=myproject.settings.production"], env)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "ImproperlyConfigured: SECRET_KEY is not set: production needs a long random"
+        " value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    ]
+
+
+def test_production_passes_the_deployment_checklist() -> None:
+    """manage.py check --deploy finds nothing, warnings included."""
+    result = run_manage(
+        ["check", "--deploy", "--fail-level", "WARNING"]
+        + ["--settings=myproject.settings.production"],
+        {**PRODUCTION_ENV, "DEBUG": "False", "SECURE_SSL_REDIRECT": "True"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_a_dot_env_file_next_to_manage_py_is_read(tmp_path: Path) -> None:
+    """.env feeds the settings; a variable set in the environment wins over it."""
+    ignore = shutil.ignore_patterns("__pycache__", "tests")
+    for name in ("apps", "myproject"):
+        shutil.copytree(BASE_DIR / name, tmp_path / name, ignore=ignore)
+    shutil.copy(BASE_DIR / "manage.py", tmp_path)
+    (tmp_path / ".env").write_text("ALLOWED_HOSTS=from-dotenv.example\nDEBUG=on\n")
+
+    result = run_manage(["diffsettings", "--all"], {"DEBUG": "off"}, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "ALLOWED_HOSTS = ['from-dotenv.example']" in result.stdout
+    assert "DEBUG = False" in result.stdout
