@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from handbook.block import Block, find_blocks
-from handbook.directive import Kind
+from handbook.directive import DATABASES, Kind
 from handbook.errors import ChapterError
 from handbook.source import read_source
 
@@ -40,7 +40,8 @@ class Settings:
     git: bool = False
     """Make the starting directory a git repository with one commit."""
     database: str | None = None
-    """``postgresql`` for a database of the chapter's own."""
+    """A database of the chapter's own: postgresql, sqlite or mariadb (``--database``
+    runs the chapter on another one)."""
     timeout: int = DEFAULT_TIMEOUT
     """Default timeout of a block, in seconds."""
 
@@ -82,8 +83,8 @@ def _settings(front_matter: str, where: Path) -> Settings:
             f"{where}:1",
             f"unknown handbook setting(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})",
         )
-    if raw.get("database") not in (None, "postgresql"):
-        raise ChapterError(f"{where}:1", "handbook.database takes one value: postgresql")
+    if raw.get("database") not in (None, *DATABASES):
+        raise ChapterError(f"{where}:1", f"handbook.database takes one of {', '.join(DATABASES)}")
     return Settings(**raw)
 
 

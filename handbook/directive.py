@@ -25,6 +25,7 @@ __all__ = ["SHELL_LANGUAGES", "Directive", "Kind", "default_directive", "parse_d
 
 _COMMENT = re.compile(r"\A\s*<!--\s*handbook:(.*?)-->\s*\Z", re.S)
 
+DATABASES = ("postgresql", "sqlite", "mariadb")
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell"})
 PYTHON_LANGUAGES = frozenset({"python", "py"})
 
@@ -59,6 +60,9 @@ _OPTIONS: dict[Kind, dict[str, bool]] = {
     Kind.FILE: {"path": True, "check": False},
     Kind.SHOWN: {"reason": True},
 }
+# Options of every kind. database=A,B: the block applies only when the chapter runs on
+# one of these databases; on another it is shown, with that reason.
+_COMMON = {"database": True}
 _REQUIRED: dict[Kind, tuple[str, ...]] = {Kind.FILE: ("path",), Kind.SHOWN: ("reason",)}
 
 
@@ -99,6 +103,11 @@ def parse_directive(html: str) -> Directive:
     missing = [name for name in _REQUIRED.get(kind, ()) if not options.get(name)]
     if missing:
         raise ValueError(f"'{kind.value}' needs {' and '.join(f'{m}=...' for m in missing)}")
+    unknown = set(options.get("database", "").split(",")) - {"", *DATABASES}
+    if unknown:
+        raise ValueError(
+            f"database= takes {', '.join(DATABASES)}, not {', '.join(sorted(unknown))}"
+        )
     if kind is Kind.BACKGROUND and not {"probe", "port", "log"} & options.keys():
         raise ValueError("'background' needs a readiness probe: probe=URL, port=N or log=TEXT")
     return Directive(kind, options)
@@ -115,7 +124,7 @@ def default_directive(language: str) -> Directive | None:
 
 def _option(kind: Kind, word: str) -> tuple[str, str]:
     name, equals, value = word.partition("=")
-    allowed = _OPTIONS[kind]
+    allowed = {**_OPTIONS[kind], **_COMMON}
     if name not in allowed:
         known = ", ".join(sorted(allowed)) or "none"
         raise ValueError(f"unknown option {name!r} for '{kind.value}' (known: {known})")

@@ -20,6 +20,7 @@ from handbook.block import Block
 from handbook.chapter import Chapter, load_chapter
 from handbook.config import snippet_config
 from handbook.database import Server, start_server
+from handbook.directive import DATABASES
 from handbook.errors import ChapterError
 from handbook.failure import Failure
 from handbook.report import merge_report, report_path, run_entry
@@ -36,6 +37,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--reader-python",
         metavar="X.Y",
         help="Python version of the reader's terminal (default: the engine's own)",
+    )
+    group.addoption(
+        "--database",
+        choices=DATABASES,
+        help="run chapters that use a database on this one (default: the chapter's own)",
     )
     group.addoption(
         "--keep-workspace", action="store_true", help="keep each chapter's temporary folder"
@@ -87,12 +93,13 @@ class ChapterFile(pytest.File):
         try:
             run.close()
         finally:
-            variant = _variant(self.config)
+            variant = _variant(self.config, self.chapter)
             key = f"{self.chapter.slug}[{variant}]" if variant else self.chapter.slug
             merge_report(report_path(self.config.rootpath), {key: run_entry(run, variant)})
 
     def _server(self) -> Server | None:
-        if not self.chapter.settings.database:
+        wanted = self.config.getoption("database") or self.chapter.settings.database
+        if not self.chapter.settings.database or wanted != "postgresql":
             return None
         if _SERVER_VALUE not in self.config.stash:
             stack = self.config.stash[_SERVER]
@@ -137,14 +144,21 @@ def _options(config: pytest.Config) -> Options:
     return Options(
         root=config.rootpath,
         reader_python=config.getoption("reader_python") or _engine_python(),
+        database=config.getoption("database"),
         update=bool(config.getoption("update")),
         keep_workspace=bool(config.getoption("keep_workspace")),
     )
 
 
-def _variant(config: pytest.Config) -> str | None:
-    chosen = config.getoption("reader_python")
-    return f"python={chosen}" if chosen else None
+def _variant(config: pytest.Config, chapter: Chapter) -> str | None:
+    """What this run varied from the chapter's defaults, e.g. ``python=3.10``."""
+    parts = []
+    if config.getoption("reader_python"):
+        parts.append(f"python={config.getoption('reader_python')}")
+    database = config.getoption("database")
+    if database and chapter.settings.database and database != chapter.settings.database:
+        parts.append(f"database={database}")
+    return ",".join(parts) or None
 
 
 def _engine_python() -> str:

@@ -17,9 +17,11 @@ from pathlib import Path
 from handbook.block import Block
 from handbook.chapter import Chapter
 from handbook.database import Server, chapter_database
+from handbook.directive import Kind
 from handbook.docker import docker_version
 from handbook.evaluators import EVALUATORS, Outcome
 from handbook.failure import Failure
+from handbook.mariadb import mariadb_database, mariadb_url, unavailable_reason
 from handbook.service import Services
 from handbook.terminal import Terminal
 from handbook.workspace import Workspace
@@ -35,6 +37,8 @@ class Options:
     """The repository root."""
     reader_python: str
     """The Python version the reader's terminal has (``python`` and ``python3``)."""
+    database: str | None = None
+    """Run chapters that use a database on this one: postgresql, sqlite or mariadb."""
     update: bool = False
     """Rewrite output blocks from what actually ran."""
     keep_workspace: bool = False
@@ -63,6 +67,13 @@ class ChapterRun:
         self.facts: dict[str, object] = {}
         self._updates: list[tuple[Block, str]] = []
         self._stack = ExitStack()
+        # The database this run uses: the chapter's own, or the one asked for.
+        self.database = (
+            (options.database or chapter.settings.database) if chapter.settings.database else None
+        )
+        self.unavailable: str | None = None
+        """Why no block of this run can run (a server that does not answer)."""
+        self._last_applies = True
         try:
             self._open(server)
         except BaseException:
@@ -81,7 +92,7 @@ class ChapterRun:
         self.facts["reader_python"] = self.workspace.use_python(self.options.reader_python)
         extra: dict[str, str] = {}
         tools: list[str] = []
-        if settings.database:
+        if self.database == "postgresql":
             if server is None:
                 raise LookupError("this chapter needs PostgreSQL, and no server was started")
             database = self._stack.enter_context(chapter_database(server, self.chapter.slug))
@@ -90,6 +101,15 @@ class ChapterRun:
                 # pg_dump must be at least the server's version: use the server's own tools.
                 tools.append(server.client_bin)
             self.facts.update(database_provider=server.provider, postgresql=server.version())
+        elif self.database == "mariadb":
+            url = mariadb_url()
+            self.unavailable = unavailable_reason(url)
+            if self.unavailable is None:
+                maria = self._stack.enter_context(mariadb_database(url, self.chapter.slug))
+                extra.update(maria.environment())
+                self.facts.update(database_provider="MARIADB_URL", mariadb=maria.version)
+        elif self.database == "sqlite":
+            self.facts.update(database_provider="sqlite")
         self.terminal = Terminal(self.workspace, extra, tools)
         self.services = Services(self.terminal)
         self._stack.callback(self.services.stop_all)
@@ -100,6 +120,10 @@ class ChapterRun:
     def evaluate(self, block: Block) -> Outcome:
         """Run one block; a failure is recorded and re-raised with its report."""
         started = time.monotonic()
+        reason = self._not_here(block)
+        if reason is not None:
+            self.records.append(BlockRecord(block, "shown", 0.0, reason))
+            return Outcome("shown", reason)
         try:
             outcome = EVALUATORS[block.kind](self, block)
         except Failure:
@@ -109,6 +133,18 @@ class ChapterRun:
         duration = time.monotonic() - started
         self.records.append(BlockRecord(block, outcome.status, duration, outcome.reason))
         return outcome
+
+    def _not_here(self, block: Block) -> str | None:
+        """Why the block does not apply to this run, if it does not."""
+        if self.unavailable is not None:
+            return self.unavailable
+        if block.kind is Kind.OUTPUT:
+            return None if self._last_applies else "its command is for another database"
+        wanted = block.directive.options.get("database")
+        applies = wanted is None or self.database in wanted.split(",")
+        if block.kind is Kind.RUN:
+            self._last_applies = applies
+        return None if applies else f"for {wanted} only; this run uses {self.database}"
 
     def skip(self, block: Block) -> None:
         self.records.append(BlockRecord(block, "not run", 0.0, f"{self.failed_at} failed"))
