@@ -21,6 +21,8 @@ import shlex
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from handbook import emulators
+
 __all__ = ["SHELL_LANGUAGES", "Directive", "Kind", "default_directive", "parse_directive"]
 
 _COMMENT = re.compile(r"\A\s*<!--\s*handbook:(.*?)-->\s*\Z", re.S)
@@ -47,7 +49,7 @@ class Kind(StrEnum):
 
 # Options each kind accepts: name -> True when the option takes a value.
 _OPTIONS: dict[Kind, dict[str, bool]] = {
-    Kind.RUN: {"timeout": True, "fails": False, "exit": True},
+    Kind.RUN: {"timeout": True, "fails": False, "exit": True, "emulate": True},
     Kind.BACKGROUND: {
         "probe": True,
         "port": True,
@@ -108,6 +110,9 @@ def parse_directive(html: str) -> Directive:
         raise ValueError(
             f"database= takes {', '.join(DATABASES)}, not {', '.join(sorted(unknown))}"
         )
+    if "emulate" in options and options["emulate"] not in emulators.names():
+        known = ", ".join(emulators.names()) or "none yet"
+        raise ValueError(f"no emulator named {options['emulate']!r} (known: {known})")
     if kind is Kind.BACKGROUND and not {"probe", "port", "log"} & options.keys():
         raise ValueError("'background' needs a readiness probe: probe=URL, port=N or log=TEXT")
     return Directive(kind, options)

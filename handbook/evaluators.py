@@ -14,7 +14,7 @@ from pytest_examples.config import ExamplesConfig
 from pytest_examples.find_examples import CodeExample
 from pytest_examples.lint import FormatError, black_check, ruff_check
 
-from handbook import output
+from handbook import emulators, output
 from handbook.block import Block
 from handbook.directive import Kind
 from handbook.failure import Failure, excerpt, tail
@@ -40,6 +40,11 @@ class Outcome:
 
 def run_block(run: ChapterRun, block: Block) -> Outcome:
     """Type the block into the terminal; it must succeed (or fail, if marked so)."""
+    name = block.directive.options.get("emulate")
+    if name is not None:
+        emulator = emulators.load(name)
+        if not emulator.available():
+            return emulator.emulate(run, block)
     if block.is_python:
         _lint(block)
     timeout = float(block.directive.options.get("timeout", run.chapter.settings.timeout))

@@ -73,7 +73,8 @@ class ChapterRun:
         )
         self.unavailable: str | None = None
         """Why no block of this run can run (a server that does not answer)."""
-        self._last_applies = True
+        self._unchecked: str | None = None
+        """Why the next output block cannot be checked (its command did not really run)."""
         try:
             self._open(server)
         except BaseException:
@@ -130,6 +131,9 @@ class ChapterRun:
             self.failed_at = block.where()
             self.records.append(BlockRecord(block, "failed", time.monotonic() - started))
             raise
+        if block.kind is Kind.RUN:
+            emulated = outcome.status == "emulated"
+            self._unchecked = "its command was emulated (no Docker daemon)" if emulated else None
         duration = time.monotonic() - started
         self.records.append(BlockRecord(block, outcome.status, duration, outcome.reason))
         return outcome
@@ -139,12 +143,13 @@ class ChapterRun:
         if self.unavailable is not None:
             return self.unavailable
         if block.kind is Kind.OUTPUT:
-            return None if self._last_applies else "its command is for another database"
+            return self._unchecked
         wanted = block.directive.options.get("database")
-        applies = wanted is None or self.database in wanted.split(",")
+        if wanted is None or self.database in wanted.split(","):
+            return None
         if block.kind is Kind.RUN:
-            self._last_applies = applies
-        return None if applies else f"for {wanted} only; this run uses {self.database}"
+            self._unchecked = "its command is for another database"
+        return f"for {wanted} only; this run uses {self.database}"
 
     def skip(self, block: Block) -> None:
         self.records.append(BlockRecord(block, "not run", 0.0, f"{self.failed_at} failed"))

@@ -1,0 +1,42 @@
+"""Emulators: what the engine does with a block whose tool cannot run on this machine.
+
+A run block marked ``emulate=NAME`` runs for real wherever the tool works. Where it
+does not (``available()`` is false), ``handbook.emulators.NAME.emulate(run, block)``
+checks everything about the block that can be checked without the tool, and returns
+an Outcome with status ``emulated`` (or raises Failure). The report labels it so.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol, cast
+
+if TYPE_CHECKING:
+    from handbook.block import Block
+    from handbook.evaluators import Outcome
+    from handbook.run import ChapterRun
+
+__all__ = ["Emulator", "load", "names"]
+
+
+class Emulator(Protocol):
+    """The interface of an emulator module."""
+
+    def available(self) -> bool:
+        """True when the real tool works here, so blocks run for real."""
+
+    def emulate(self, run: ChapterRun, block: Block) -> Outcome:
+        """Check the block without the tool; status ``emulated``, or raise Failure."""
+
+
+def names() -> list[str]:
+    """The emulators there are: the modules of this package."""
+    import pkgutil  # noqa: PLC0415 (only needed when a directive names one)
+
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def load(name: str) -> Emulator:
+    module: ModuleType = importlib.import_module(f"{__name__}.{name}")
+    return cast("Emulator", module)
