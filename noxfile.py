@@ -50,7 +50,7 @@ MARIADB_URL = os.environ.get("SAMPLE_MARIADB_URL", "mysql://root@127.0.0.1:3306/
 # Material prints a banner about MkDocs 2 on every build; we read it once.
 _QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
 
-nox.options.sessions = ["lint", "engine", "sample", *CHAPTERS, "docs"]
+nox.options.sessions = ["lint", "engine", "sample", *CHAPTERS, "docs", "site"]
 
 
 def _install(session: nox.Session, group: str) -> None:
@@ -76,7 +76,7 @@ def engine(session: nox.Session) -> None:
     """Run the engine's own tests (fixture chapters through pytester)."""
     _install(session, "engine")
     _install(session, "docs")
-    session.run("pytest", "tests", *session.posargs)
+    session.run("pytest", "tests", "--ignore=tests/browser", *session.posargs)
 
 
 @nox.session(python=ENGINE_PYTHON)
@@ -194,6 +194,15 @@ def docs(session: nox.Session) -> None:
     """Build the site strictly into site/ (warnings fail), with the latest report."""
     _install(session, "docs")
     session.run("mkdocs", "build", "--strict", *session.posargs, env=_QUIET_MKDOCS)
+
+
+@nox.session(python=ENGINE_PYTHON)
+def site(session: nox.Session) -> None:
+    """Build the site, serve it on loopback and check it in Debian's chromium."""
+    _install(session, "docs")
+    _install(session, "browser")
+    session.run("mkdocs", "build", "--strict", "--quiet", env=_QUIET_MKDOCS)
+    session.run("pytest", "tests/browser", "-v", *session.posargs)
 
 
 @nox.session(python=ENGINE_PYTHON, default=False)
