@@ -20,7 +20,7 @@ import nox
 # The sessions reuse one piece of the engine (it needs only the standard library).
 ROOT = Path(__file__).parent.resolve()
 sys.path.insert(0, str(ROOT))
-from handbook.workspace import copy_as_cloned
+from handbook.workspace import copy_as_cloned  # noqa: E402 (needs the path above)
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -203,6 +203,13 @@ def site(session: nox.Session) -> None:
     _install(session, "browser")
     session.run("mkdocs", "build", "--strict", "--quiet", env=_QUIET_MKDOCS)
     session.run("pytest", "tests/browser", "-v", *session.posargs)
+
+
+@nox.session(python=ENGINE_PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Measure the engine: a block, a service, a database; list chapter wall times."""
+    _install(session, "engine")
+    session.run("python", "-m", "handbook.bench")
 
 
 @nox.session(python=ENGINE_PYTHON, default=False)

@@ -114,6 +114,18 @@ def _block(source: Source, chapter: Path, token: Token, directive: Directive | N
         line=lines[start].number,
         end_line=lines[end - 1].number,
         language=language,
-        lines=tuple(lines[start + 1 : end - 1]),
+        lines=tuple(
+            _dedent(line, _indent(lines[start].text)) for line in lines[start + 1 : end - 1]
+        ),
         directive=directive,
     )
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _dedent(line: Line, width: int) -> Line:
+    """Remove up to ``width`` leading spaces, as CommonMark does inside a fence."""
+    remove = min(width, _indent(line.text))
+    return Line(line.text[remove:], line.number, line.included) if remove else line

@@ -149,7 +149,8 @@ def _lint(block: Block) -> None:
     )
     try:
         black_check(example, _LINT)
-        ruff_check(example, _LINT)
+        # pytest-examples maps "-:LINE" to the page's line; ruff prints that when concise.
+        ruff_check(example, _LINT, extra_ruff_args=("--output-format=concise",))
     except FormatError as error:
         raise Failure(f"{block.where()}: the Python block is not clean\n{error}") from None
 

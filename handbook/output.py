@@ -8,6 +8,7 @@ none). Use it for what changes from run to run: times, ports, paths, hashes.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 __all__ = ["diff", "matches", "normalise", "updated"]
@@ -31,15 +32,18 @@ def matches(expected: str, actual: str) -> bool:
 def diff(expected: str, actual: str, where: str) -> str:
     """A unified diff from the expected output to what actually ran.
 
-    Expected lines whose wildcards fit are shown as they ran, so only real differences
-    appear in the diff.
+    Expected lines that fit what ran (wildcards included) are shown as they ran, so only
+    real differences appear in the diff.
     """
-    old = normalise(expected).splitlines()
-    new = normalise(actual).splitlines()
-    shown = [new[i] if i < len(new) and _fits(line, new[i]) else line for i, line in enumerate(old)]
+    shown: list[str] = []
+    for old, new in _align(normalise(expected).splitlines(), normalise(actual).splitlines()):
+        if old is not None and new is not None and _covers(old, new):
+            shown.append(new)  # fits: show it as it ran
+        elif old is not None and old.strip() != WILDCARD:
+            shown.append(old)  # expected, and not what ran
     lines = difflib.unified_diff(
         shown,
-        new,
+        normalise(actual).splitlines(),
         fromfile=f"expected ({where})",
         tofile="actual",
         lineterm="",
@@ -50,19 +54,86 @@ def diff(expected: str, actual: str, where: str) -> str:
 def updated(expected: str, actual: str) -> str:
     """New text for an output block: what ran, keeping expected lines that still fit.
 
-    A wildcard line that fits the actual line at the same place is kept, so ``--update``
-    does not turn every hash and time into a literal that fails on the next run.
+    Lines with wildcards that still fit are kept (a ``...`` line once for the lines it
+    covers), so ``--update`` does not turn every hash and time into a literal that fails
+    on the next run.
     """
-    old = normalise(expected).splitlines()
-    new = normalise(actual).splitlines()
-    kept = [old[i] if i < len(old) and _fits(old[i], line) else line for i, line in enumerate(new)]
+    kept: list[str] = []
+    for old, new in _align(normalise(expected).splitlines(), normalise(actual).splitlines()):
+        if old is not None and new is not None and _covers(old, new):
+            if not (kept and old.strip() == WILDCARD and kept[-1] is old):
+                kept.append(old)
+        elif new is not None:
+            kept.append(new)
     return "\n".join(kept) + "\n"
 
 
+def _align(old: list[str], new: list[str]) -> list[tuple[str | None, str | None]]:
+    """Pair expected and actual lines, keeping as many fitting pairs as possible.
+
+    A dynamic programme like a diff's, where "equal" is "fits". A score is (lines that
+    fit, lines paired at all, lines paired although they differ): specific fits win; then
+    a ``...`` line covers what is left between them, and a line that changed is paired
+    with its replacement. Unpaired lines come with None on the other side.
+    """
+    rows, cols = len(old), len(new)
+    best = [[(0, 0, 0)] * (cols + 1) for _ in range(rows + 1)]  # score of old[i:], new[j:]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            best[i][j] = max(_moves(old, new, best, i, j))
+    pairs: list[tuple[str | None, str | None]] = []
+    i = j = 0
+    while i < rows and j < cols:
+        here = best[i][j]
+        wildcard = old[i].strip() == WILDCARD
+        if wildcard and here == _plus(best[i][j + 1], 0, 1, 0):
+            pairs.append((old[i], new[j]))
+            j += 1
+        elif not wildcard and here in (
+            _plus(best[i + 1][j + 1], 1, 1, 0) if _fits(old[i], new[j]) else None,
+            _plus(best[i + 1][j + 1], 0, 1, 1),
+        ):
+            pairs.append((old[i], new[j]))
+            i, j = i + 1, j + 1
+        elif here == best[i + 1][j]:
+            pairs.append((old[i], None))
+            i += 1
+        else:
+            pairs.append((None, new[j]))
+            j += 1
+    pairs += [(line, None) for line in old[i:]] + [(None, line) for line in new[j:]]
+    return pairs
+
+
+def _moves(
+    old: list[str], new: list[str], best: list[list[tuple[int, int, int]]], i: int, j: int
+) -> list[tuple[int, int, int]]:
+    moves = [best[i + 1][j], best[i][j + 1]]  # drop an expected line, or an actual one
+    if old[i].strip() == WILDCARD:
+        moves.append(_plus(best[i][j + 1], 0, 1, 0))  # the ... line covers new[j]
+    elif _fits(old[i], new[j]):
+        moves.append(_plus(best[i + 1][j + 1], 1, 1, 0))
+    else:
+        moves.append(_plus(best[i + 1][j + 1], 0, 1, 1))  # new[j] replaced old[i]
+    return moves
+
+
+def _plus(
+    score: tuple[int, int, int], fits: int, paired: int, changed: int
+) -> tuple[int, int, int]:
+    return (score[0] + fits, score[1] + paired, score[2] + changed)
+
+
+def _covers(expected_line: str, actual_line: str) -> bool:
+    return expected_line.strip() == WILDCARD or _fits(expected_line, actual_line)
+
+
+@functools.cache
 def _fits(expected_line: str, actual_line: str) -> bool:
     return _pattern(expected_line).fullmatch(actual_line + "\n") is not None
 
 
+@functools.cache
 def _pattern(expected: str) -> re.Pattern[str]:
     parts: list[str] = []
     for line in expected.split("\n"):

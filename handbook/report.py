@@ -22,7 +22,9 @@ Each run::
         "python": "3.10.13",                # the reader's terminal at the end of the chapter
         "reader_python": "/path/to/python3.10",
         "django": "5.2.8" | null,           # as installed in the reader's terminal
-        "postgresql": "16.2" | null, "database_provider": "pgserver" | null,
+        "postgresql": "16.2" | null, "mariadb": "10.11.6" | null,
+        "database_provider": "pgserver" | "testcontainers" | "DATABASE_URL"
+                             | "MARIADB_URL" | "sqlite" | null,
         "docker": "28.2.2" | null,          # the daemon's version, null when none answers
         "platform": "Linux x86_64"
       },
@@ -40,6 +42,7 @@ covers every chapter that was ever run, each with its own date.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
 import os
 import subprocess
@@ -100,14 +103,20 @@ def read_report(path: Path) -> dict[str, Any]:
 
 
 def merge_report(path: Path, entries: dict[str, dict[str, Any]]) -> None:
-    """Replace the given runs' entries, keep the rest, write atomically."""
-    report = read_report(path)
-    report["runs"].update(entries)
-    report["runs"] = dict(sorted(report["runs"].items()))
+    """Replace the given runs' entries, keep the rest, write atomically.
+
+    A lock file serialises writers, so chapters verified at the same time (two
+    terminals, parallel workers) never lose each other's entries.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(report, indent=2) + "\n")
-    os.replace(temporary, path)
+    with (path.parent / ".verification.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        report = read_report(path)
+        report["runs"].update(entries)
+        report["runs"] = dict(sorted(report["runs"].items()))
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(report, indent=2) + "\n")
+        os.replace(temporary, path)
 
 
 def _git_commit(root: Path) -> str | None:

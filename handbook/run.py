@@ -166,7 +166,10 @@ class ChapterRun:
         _apply_updates(self.options.root, self._updates)
 
     def environment(self) -> dict[str, object]:
+        documented = ("python", "reader_python", "django", "postgresql", "mariadb")
         return {
+            **dict.fromkeys(documented),
+            "database_provider": None,
             "engine_python": platform.python_version(),
             "docker": docker_version(),
             "platform": f"{platform.system()} {platform.machine()}",

@@ -56,8 +56,11 @@ class Source:
     lines: Sequence[Line]
 
 
-def read_source(path: Path, snippet_config: dict[str, Any]) -> Source:
-    """Read a chapter, expand its includes and flatten its containers."""
+def read_source(path: Path, snippet_config: dict[str, Any], name: Path | None = None) -> Source:
+    """Read a chapter, expand its includes and flatten its containers.
+
+    ``name`` is how errors name the file (``docs/x.md``); the path itself by default.
+    """
     text = path.read_text(encoding="utf-8")
     front_matter = ""
     match = _FRONT_MATTER.match(text)
@@ -68,7 +71,7 @@ def read_source(path: Path, snippet_config: dict[str, Any]) -> Source:
     raw = text.split("\n")
     if raw and raw[-1] == "":
         raw.pop()
-    expanded = list(_expand(path, raw, snippet_config))
+    expanded = list(_expand(name or path, raw, snippet_config))
     return Source(path, front_matter, _flatten(expanded))
 
 

@@ -51,11 +51,27 @@ __hb_save() {
   exit "$__hb_status"
 }
 trap __hb_save EXIT
-trap '[[ -s $__hb_failed ]] || printf "%s\n" "$LINENO" > "$__hb_failed"' ERR
+# The failing line, in the block's own numbering: the innermost call frame in the block
+# file (the error may be inside a sourced script or a function from an earlier block).
+# Inline, not a function: bash garbles its variable scopes when a function is called
+# from an ERR trap while errexit unwinds another function. LINENO is read first: it
+# counts on through the lines of the trap's own text.
+trap '__hb_line=$LINENO; [[ -s $__hb_failed ]] || {
+  for ((__hb_i = 0; __hb_i < ${#BASH_SOURCE[@]}; __hb_i++)); do
+    [[ ${BASH_SOURCE[$__hb_i]} == "$__hb_block" ]] && break
+    __hb_line=${BASH_LINENO[$__hb_i]}
+  done
+  printf "%s\n" "$__hb_line" > "$__hb_failed"
+}' ERR
 set -Eeo pipefail
 source "$__hb_block"
 """
-_STOP_GRACE = 10.0
+# A Python block runs as if typed into `python` in the terminal's directory: that
+# directory is on sys.path, and tracebacks name the block file (for the failing line).
+_PYTHON = (
+    "python -c 'import runpy, sys; sys.argv = sys.argv[1:]; "
+    'runpy.run_path(sys.argv[0], run_name="__main__")\' {block}\n'
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +110,7 @@ class Terminal:
         """Run ``code`` in the terminal and wait: bash, or Python when ``suffix`` is .py."""
         self._count += 1
         block = self._file(f"block-{self._count}{suffix}", code)
-        script = code if suffix == ".sh" else f"python {block}\n"
+        script = code if suffix == ".sh" else _PYTHON.format(block=shlex.quote(str(block)))
         runner = self._file(f"block-{self._count}.sh", script) if suffix != ".sh" else block
         out = self.workspace.control / f"block-{self._count}.out"
         failed = self.workspace.control / f"block-{self._count}.failed"
@@ -181,11 +197,22 @@ def kill_group(pgid: int, grace: float = 0.0) -> None:
 
 
 def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
+    """True while a process of the group runs (zombies waiting to be reaped do not count)."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # not Linux: ask the kernel, zombies included
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+        if fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
 
 
 def _failed_line(failed: Path, output: str, python_file: Path | None) -> int | None:

@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args: object) -> None:
         """Keep the test output for the tests."""
 
 

@@ -21,14 +21,17 @@ def test_every_page_loads_without_errors_or_third_party_requests(
     """A console error or a request to another host is a broken or leaking page."""
     errors: list[str] = []
     hosts: set[str] = set()
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     pages = _pages(site_dir)
     assert len(pages) >= 5, pages
     for path in pages:
         response = page.goto(site_url + path)
-        assert response is not None and response.ok, path
+        assert response is not None, path
+        assert response.ok, path
         page.wait_for_load_state("networkidle")
     assert errors == []
     assert hosts == {urlsplit(site_url).netloc}
@@ -51,7 +54,8 @@ def test_code_blocks_have_a_copy_button(page: Page, site_url: str) -> None:
     page.goto(site_url + "setup/")
     blocks = page.locator("pre").count()
     buttons = page.locator('button[title="Copy to clipboard"]').count()
-    assert blocks > 5 and buttons == blocks
+    assert blocks > 5
+    assert buttons == blocks
 
 
 def test_content_tabs_switch(page: Page, site_url: str) -> None:

@@ -1,0 +1,105 @@
+"""``python -m handbook.bench``: what the engine itself costs, measured, not guessed.
+
+Measures, on this machine:
+
+- a block: a trivial command through the terminal (restore state, run, save state);
+- a service: start ``python -m http.server`` in the background, probe it, stop it;
+- a database: start the PostgreSQL provider, create and drop a chapter's database;
+
+and lists each chapter's last wall time from ``build/verification.json``. Results go to
+stdout and ``build/bench.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from handbook.database import Server, chapter_database, start_server
+from handbook.report import read_report, report_path
+from handbook.service import Probe, Services
+from handbook.terminal import Terminal
+from handbook.workspace import Workspace
+
+__all__ = ["main"]
+
+ROUNDS = 20
+
+
+def main() -> int:
+    root = Path.cwd()
+    results: dict[str, object] = {"rounds": ROUNDS}
+    workspace = Workspace("bench")
+    try:
+        terminal = Terminal(workspace)
+        results["block_ms"] = _timed(lambda: terminal.run("true\n", timeout=10))
+        results["service_ms"] = _timed(lambda: _service(terminal), rounds=5)
+    finally:
+        workspace.remove()
+    started = time.perf_counter()
+    with start_server() as server:
+        results["database_provider"] = server.provider
+        results["database_start_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        results["database_create_drop_ms"] = _timed(lambda: _database(server), rounds=5)
+    runs = read_report(report_path(root))["runs"]
+    results["chapters_s"] = {key: run["duration"] for key, run in runs.items()}
+    _print(results)
+    path = root / "build" / "bench.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+def _timed(action: Callable[[], object], rounds: int = ROUNDS) -> dict[str, float]:
+    """Median and worst of ``rounds`` runs, in milliseconds."""
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"median": round(statistics.median(samples), 1), "max": round(max(samples), 1)}
+
+
+def _service(terminal: Terminal) -> None:
+    port = _free_port()
+    services = Services(terminal)
+    try:
+        code = f"python3 -m http.server {port} --bind 127.0.0.1\n"
+        services.start("http.server", "bench", code, Probe(port=port), deadline=10)
+    finally:
+        services.stop_all()
+
+
+def _database(server: Server) -> None:
+    with chapter_database(server, "bench"):
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _print(results: dict[str, object]) -> None:
+    print(f"{'measure':<28} {'median ms':>10} {'max ms':>10}")
+    for key in ("block_ms", "service_ms", "database_create_drop_ms"):
+        value = results[key]
+        assert isinstance(value, dict)
+        print(f"{key.removesuffix('_ms'):<28} {value['median']:>10} {value['max']:>10}")
+    print(f"{'database start':<28} {results['database_start_ms']:>10}")
+    chapters = results["chapters_s"]
+    assert isinstance(chapters, dict)
+    if chapters:
+        print("\nchapter wall time (s), from build/verification.json:")
+        for key, seconds in chapters.items():
+            print(f"  {key:<34} {seconds:>8}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

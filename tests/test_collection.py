@@ -1,0 +1,144 @@
+"""A mistake in a chapter's source is a collection error at `docs/x.md:LINE`: nothing runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.chapters import Handbook, exact
+
+KINDS = (
+    "<!-- handbook: file path=... -->, <!-- handbook: output -->, "
+    'or <!-- handbook: shown reason="..." -->'
+)
+# (what is wrong, the chapter, the line named, a pattern of the message)
+MISTAKES = [
+    (
+        "shown without a reason",
+        "# S\n\n<!-- handbook: shown -->\n```bash\nrm -rf /\n```\n",
+        3,
+        exact("'shown' needs reason=..."),
+    ),
+    (
+        "unclosed fence",
+        "# U\n\n```bash\necho hi\n\nMore text.\n",
+        3,
+        exact("this code block is never closed: add a closing ```"),
+    ),
+    (
+        "unknown directive",
+        "# D\n\n<!-- handbook: runn -->\n```bash\necho hi\n```\n",
+        3,
+        exact("unknown directive 'runn': use one of run, background, output, file, shown"),
+    ),
+    (
+        "unknown option",
+        "# O\n\n<!-- handbook: run timout=5 -->\n```bash\necho hi\n```\n",
+        3,
+        exact("unknown option 'timout' for 'run' (known: ") + "*timeout*)",
+    ),
+    (
+        "option without its value",
+        "# V\n\n<!-- handbook: run timeout -->\n```bash\necho hi\n```\n",
+        3,
+        exact("option 'timeout' needs a value: timeout=..."),
+    ),
+    (
+        "background without a probe",
+        "# B\n\n<!-- handbook: background -->\n```bash\nsleep 9\n```\n",
+        3,
+        exact("'background' needs a readiness probe: probe=URL, port=N or log=TEXT"),
+    ),
+    (
+        "directive not followed by a block",
+        "# N\n\n<!-- handbook: run -->\n\nSome prose.\n\n```bash\necho hi\n```\n",
+        3,
+        exact("a directive must come just before a code block"),
+    ),
+    (
+        "directive at the end of the page",
+        "# E\n\n```bash\necho hi\n```\n\n<!-- handbook: run -->\n",
+        7,
+        exact("a directive must come just before a code block"),
+    ),
+    (
+        "unknown language without a directive",
+        "# L\n\n```bash\necho hi\n```\n\n```yaml\nkey: value\n```\n",
+        7,
+        exact(f"a yaml block needs a directive: {KINDS}"),
+    ),
+    (
+        "no language without a directive",
+        "# P\n\n```\nwhat is this?\n```\n",
+        3,
+        exact(f"a plain block needs a directive: {KINDS}"),
+    ),
+    (
+        "output block first",
+        "# F\n\n<!-- handbook: output -->\n```text\nhello\n```\n",
+        4,
+        exact("an output block must follow the run block whose output it is"),
+    ),
+    (
+        "output block after a shown block",
+        '# A\n\n<!-- handbook: shown reason="not here" -->\n```bash\necho hi\n```\n\n'
+        "<!-- handbook: output -->\n```text\nhi\n```\n",
+        9,
+        exact("an output block must follow the run block whose output it is"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("chapter", "line", "message"),
+    [pytest.param(chapter, line, message, id=what) for what, chapter, line, message in MISTAKES],
+)
+def test_a_mistake_in_a_chapter_is_a_collection_error_at_its_line(
+    handbook: Handbook, chapter: str, line: int, message: str
+) -> None:
+    """The author learns what is wrong, and where, before a single block has run."""
+    handbook.chapter("x", chapter)
+
+    result = handbook.collect("docs/x.md")
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ERROR collecting docs/x.md*", f"docs/x.md:{line}: {message}"])
+
+
+INCLUDE = '# I\n\nThe script:\n\n```bash\n--8<-- "nope.txt"\n```\n'
+
+
+def test_a_missing_include_is_a_collection_error_at_its_line(handbook: Handbook) -> None:
+    """An include that fails open would run (and show) an empty block."""
+    handbook.chapter("x", INCLUDE)
+
+    result = handbook.collect("docs/x.md")
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*docs/x.md:6: include not found: Snippet at path 'nope.txt' could not be found"]
+    )
+
+
+def test_a_missing_include_names_the_chapter_as_every_other_error_does(
+    handbook: Handbook,
+) -> None:
+    """Errors name `docs/x.md:LINE`, the same on every machine and clickable in an editor."""
+    handbook.chapter("x", INCLUDE)
+
+    result = handbook.collect("docs/x.md")
+
+    result.stdout.fnmatch_lines(["docs/x.md:6: include not found: *"])
+
+
+def test_an_include_is_expanded_before_blocks_are_found(handbook: Handbook) -> None:
+    """The bytes the site shows are the bytes that run: the included file is the block."""
+    handbook.pytester.makefile(".sh", greet="echo 'hello from the include'\n")
+    handbook.chapter(
+        "x",
+        '# I\n\n```bash\n--8<-- "greet.sh"\n```\n\n<!-- handbook: output -->\n'
+        "```text\nhello from the include\n```\n",
+    )
+
+    result = handbook.run("docs/x.md")
+
+    result.assert_outcomes(passed=2)

@@ -1,0 +1,84 @@
+"""A chapter that asks for PostgreSQL gets a database of its own, dropped when it ends."""
+
+from __future__ import annotations
+
+import os
+import pwd
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.chapters import Handbook
+
+SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+"""The machine's PostgreSQL (DESIGN.md: it runs before every session and CI run)."""
+
+
+def databases_on_the_server() -> set[str]:
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        return {row[0] for row in connection.execute("SELECT datname FROM pg_database")}
+
+
+@pytest.mark.database
+def test_a_chapter_gets_its_own_database_on_the_database_url_server(
+    handbook: Handbook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """psql and DATABASE_URL reach the chapter's database; nothing is left on the server."""
+    monkeypatch.setenv("DATABASE_URL", SERVER)
+    record = tmp_path / "record"
+    handbook.chapter_from("database", record=record)
+    before = databases_on_the_server()
+
+    result = handbook.run("docs/database.md")
+
+    result.assert_outcomes(passed=4)
+    name, host = record.read_text().split()
+    assert name.startswith("handbook_database_")
+    assert host == "127.0.0.1"
+    assert name not in databases_on_the_server()
+    assert not {n for n in databases_on_the_server() - before if n.startswith("handbook_database")}
+    environment = handbook.report()["runs"]["database"]["environment"]
+    assert environment["database_provider"] == "DATABASE_URL"
+    assert environment["postgresql"].split(".")[0].isdigit()
+
+
+@pytest.mark.database
+def test_without_database_url_a_chapter_gets_its_own_database_from_pgserver(
+    handbook: Handbook, tmp_path: Path
+) -> None:
+    """A machine with no server and no Docker still proves database chapters, and cleans up."""
+    record = tmp_path / "record"
+    handbook.chapter_from("database", record=record)
+
+    result = handbook.run("docs/database.md")
+
+    result.assert_outcomes(passed=4)
+    name, socket_folder = record.read_text().split()
+    assert name.startswith("handbook_database_")
+    assert socket_folder.startswith("/")
+    assert not Path(socket_folder).exists()  # the whole temporary server is gone
+    environment = handbook.report()["runs"]["database"]["environment"]
+    assert environment["database_provider"] == "pgserver"
+
+
+@pytest.mark.database
+@pytest.mark.slow
+def test_django_migrates_into_the_chapters_database(
+    handbook: Handbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The handbook's central promise: a real Django project against a real PostgreSQL."""
+    monkeypatch.setenv("DATABASE_URL", SERVER)
+    # pytester's HOME is empty: let the chapter's pip use the user's cache, as a reader's does.
+    home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    monkeypatch.setenv("XDG_CACHE_HOME", os.environ.get("XDG_CACHE_HOME", str(home / ".cache")))
+    handbook.chapter_from("django")
+    before = databases_on_the_server()
+
+    result = handbook.run("docs/django.md", timeout=600)
+
+    result.assert_outcomes(passed=5)
+    run = handbook.report()["runs"]["django"]
+    assert run["environment"]["django"].startswith("5.2.")
+    assert run["environment"]["database_provider"] == "DATABASE_URL"
+    assert not {n for n in databases_on_the_server() - before if n.startswith("handbook_django")}

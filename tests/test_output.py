@@ -1,0 +1,79 @@
+"""Expected output: a diff when it differs, `...` for what changes, `--update` to accept."""
+
+from __future__ import annotations
+
+from handbook import output
+from tests.chapters import Handbook
+
+
+def test_an_output_mismatch_is_shown_as_a_unified_diff(handbook: Handbook) -> None:
+    """The author sees exactly which lines changed, and how to accept them."""
+    handbook.chapter_from("output-mismatch")
+    fence = handbook.line_of("output-mismatch", "See you") - 2
+
+    result = handbook.run("docs/output-mismatch.md")
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"docs/output-mismatch.md:{fence}: the output differs from the page "
+            "(run with --update to accept it)",
+            f"--- expected (docs/output-mismatch.md:{fence})",
+            "+++ actual",
+            "@@ -1,2 +1,2 @@",
+            " Hello, world",
+            "-See you",
+            "+Goodbye",
+        ]
+    )
+
+
+def test_wildcards_match_times_paths_and_whole_lines(handbook: Handbook) -> None:
+    """What changes from run to run must not fail the page; everything else must match."""
+    handbook.chapter_from("output-wildcards")
+
+    result = handbook.run("docs/output-wildcards.md")
+
+    result.assert_outcomes(passed=4)
+
+
+def test_update_rewrites_the_output_block_and_the_next_run_passes(handbook: Handbook) -> None:
+    """Accepting a new output is one command, and keeps the wildcards that still fit."""
+    page = handbook.chapter_from("update")
+    before = page.read_text()
+
+    updating = handbook.run("docs/update.md", "--update")
+    after = page.read_text()
+    again = handbook.run("docs/update.md")
+
+    updating.assert_outcomes(passed=2)
+    assert after == before.replace("Version 0.0.0", "Version 1.2.3")
+    again.assert_outcomes(passed=2)
+    assert handbook.report()["runs"]["update"]["blocks"][1]["status"] == "passed"
+
+
+def test_without_update_a_mismatching_page_is_left_alone(handbook: Handbook) -> None:
+    """Only `--update` may write to the chapter; a plain run never does."""
+    page = handbook.chapter_from("update")
+    before = page.read_text()
+
+    result = handbook.run("docs/update.md")
+
+    result.assert_outcomes(passed=1, failed=1)
+    assert page.read_text() == before
+
+
+def test_update_keeps_a_wildcard_line_after_a_multi_line_wildcard() -> None:
+    """`Took ...s` must survive --update even when `...` above it covered two lines."""
+    expected = "start\n...\nTook ...s\nend"
+    actual = "start\nx\ny\nTook 3.2s\nEND"
+
+    assert output.updated(expected, actual) == "start\n...\nTook ...s\nEND\n"
+
+
+def test_a_diff_shows_only_lines_that_really_differ() -> None:
+    """Lines covered by `...` are not differences; only `end` -> `END` is."""
+    shown = output.diff("start\n...\nend", "start\nx\ny\nEND", "docs/x.md:9")
+
+    assert "+y" not in shown.splitlines()
+    assert "+END" in shown.splitlines()

@@ -1,0 +1,106 @@
+"""`build/verification.json`: when and how each chapter was proved (schema in report.py)."""
+
+from __future__ import annotations
+
+import datetime
+import platform
+from pathlib import Path
+
+from tests.chapters import Handbook
+
+RUN_KEYS = {
+    "chapter",
+    "slug",
+    "variant",
+    "date",
+    "git_commit",
+    "status",
+    "duration",
+    "counts",
+    "environment",
+    "blocks",
+}
+BLOCK_KEYS = {"file", "line", "end_line", "kind", "language", "status", "reason", "duration"}
+ENVIRONMENT_KEYS = {
+    "engine_python",
+    "python",
+    "reader_python",
+    "django",
+    "postgresql",
+    "mariadb",
+    "database_provider",
+    "docker",
+    "platform",
+}
+
+
+def test_the_report_has_the_documented_schema_and_counts_every_status(
+    handbook: Handbook,
+) -> None:
+    """The site's verification page is built from this file; its shape is a contract."""
+    handbook.chapter_from("report-a")
+    lines = [
+        handbook.line_of("report-a", text) - 1
+        for text in ('echo "passes"', "rm -rf", "false", 'echo "not run"')
+    ]
+
+    handbook.run("docs/report-a.md").assert_outcomes(passed=1, failed=1, skipped=2)
+    report = handbook.report()
+
+    assert set(report) == {"schema", "runs"}
+    assert report["schema"] == 1
+    assert list(report["runs"]) == ["report-a"]
+    run = report["runs"]["report-a"]
+    assert set(run) == RUN_KEYS
+    assert run["chapter"] == "docs/report-a.md"
+    assert run["slug"] == "report-a"
+    assert run["variant"] is None
+    assert datetime.datetime.fromisoformat(run["date"]).tzinfo is not None
+    assert run["git_commit"] is None  # the throwaway project is not a git repository
+    assert run["status"] == "failed"
+    assert run["counts"] == {"passed": 1, "failed": 1, "emulated": 0, "shown": 1, "not run": 1}
+    assert isinstance(run["duration"], float)
+    assert [set(block) for block in run["blocks"]] == [BLOCK_KEYS] * 4
+    assert [(b["line"], b["status"], b["reason"]) for b in run["blocks"]] == [
+        (lines[0], "passed", None),
+        (lines[1], "shown", "it would wipe the reader's disk"),
+        (lines[2], "failed", None),
+        (lines[3], "not run", f"docs/report-a.md:{lines[2]} failed"),
+    ]
+    assert [b["kind"] for b in run["blocks"]] == ["run", "shown", "run", "run"]
+    assert {(b["file"], b["language"]) for b in run["blocks"]} == {("docs/report-a.md", "bash")}
+    assert [b["end_line"] - b["line"] for b in run["blocks"]] == [2, 2, 2, 2]
+    environment = run["environment"]
+    assert environment["engine_python"] == platform.python_version()
+    assert environment["python"] == platform.python_version()  # the reader's default: ours
+    assert Path(environment["reader_python"]).is_file()
+    assert environment["django"] is None
+    assert environment["platform"] == f"{platform.system()} {platform.machine()}"
+
+
+def test_every_run_has_every_documented_environment_key(handbook: Handbook) -> None:
+    """Readers of the report (the site's macros) should not have to guess which keys exist."""
+    handbook.chapter_from("report-b")
+
+    handbook.run("docs/report-b.md").assert_outcomes(passed=1)
+
+    environment = handbook.report()["runs"]["report-b"]["environment"]
+    assert set(environment) == ENVIRONMENT_KEYS
+    assert environment["postgresql"] is None
+    assert environment["database_provider"] is None
+
+
+def test_running_one_chapter_keeps_the_entries_of_the_others(handbook: Handbook) -> None:
+    """`nox -s setup` must not erase what `nox -s database` proved yesterday."""
+    handbook.chapter_from("report-a")
+    handbook.chapter_from("report-b")
+
+    handbook.run("docs/report-a.md").assert_outcomes(passed=1, failed=1, skipped=2)
+    first = handbook.report()
+    handbook.run("docs/report-b.md").assert_outcomes(passed=1)
+    second = handbook.report()
+
+    assert list(second["runs"]) == ["report-a", "report-b"]
+    assert second["runs"]["report-a"] == first["runs"]["report-a"]
+    assert second["runs"]["report-b"]["status"] == "passed"
+    assert second["runs"]["report-b"]["counts"]["passed"] == 1

@@ -1,0 +1,93 @@
+"""Background services and interruptions: whatever happens, nothing is left running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from tests.chapters import (
+    Handbook,
+    free_port,
+    kill_all,
+    port_open,
+    processes_matching,
+    wait_until,
+    workspaces,
+)
+
+
+def test_a_background_service_is_stopped_when_a_later_block_fails(handbook: Handbook) -> None:
+    """A failed chapter must not leave a server holding the port for the next run."""
+    port = free_port()
+    handbook.chapter_from("service", port=port)
+    fence = handbook.line_of("service", "http.server") - 1
+    failing = handbook.line_of("service", "was-here")
+    earlier = workspaces("service")
+
+    result = handbook.run("docs/service.md")
+
+    leftovers = processes_matching("http.server", str(port))
+    kill_all(leftovers)
+    result.assert_outcomes(passed=1, failed=1)
+    assert leftovers == {}
+    assert not port_open(port)
+    assert workspaces("service") == earlier
+    result.stdout.fnmatch_lines(
+        [
+            f"docs/service.md:{failing}: command failed with exit status 1",
+            "--- output ---",
+            "*HTTPError: HTTP Error 404: File not found",
+            f"--- web (docs/service.md:{fence}) log ---",
+            '*"GET /was-here HTTP/1.1" 404 -',
+        ]
+    )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupting_a_verification_leaves_nothing_behind(
+    handbook: Handbook, signum: signal.Signals
+) -> None:
+    """Ctrl-C (or a CI runner's SIGTERM) mid-chapter stops services, blocks and workspace."""
+    port = free_port()
+    seconds = f"60.{uuid.uuid4().int % 10**6:06d}"  # a command line no one else has
+    slug = f"interrupt-{uuid.uuid4().hex[:8]}"
+    handbook.chapter_from("interrupt", slug, port=port, seconds=seconds)
+    command = [sys.executable, "-m", "pytest", "-p", "handbook.plugin", "-p", "no:cacheprovider"]
+    verification = subprocess.Popen(
+        [*command, f"docs/{slug}.md"],
+        cwd=handbook.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        running = wait_until(lambda: bool(processes_matching("sleep", seconds)), timeout=60)
+        assert running, "the chapter never reached its `sleep` block"
+        assert port_open(port)
+
+        interrupted = time.monotonic()
+        verification.send_signal(signum)
+        verification.wait(timeout=30)
+        took = time.monotonic() - interrupted
+    finally:
+        if verification.poll() is None:
+            os.killpg(verification.pid, signal.SIGKILL)
+            verification.wait()
+        leftovers = {
+            **processes_matching("sleep", seconds),
+            **processes_matching("http.server", str(port)),
+        }
+        kill_all(leftovers)
+
+    output = verification.stdout.read().decode() if verification.stdout else ""
+    assert verification.returncode == pytest.ExitCode.INTERRUPTED, output
+    assert took < 5, output
+    assert leftovers == {}
+    assert not port_open(port)
+    assert workspaces(slug) == []

@@ -1,0 +1,85 @@
+"""The site built from the chapters: strict about includes, silent about directives."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.chapters import ENGINE_ROOT, Handbook
+
+# The project's own site configuration, on a tiny docs folder and MkDocs' built-in theme
+# (Material is slow to build). `handbook/` is linked beside it so the hooks and macros the
+# project's mkdocs.yml names resolve as they do in the repository.
+SITE = f"""\
+INHERIT: {ENGINE_ROOT / "mkdocs.yml"}
+site_name: A throwaway handbook
+docs_dir: docs
+site_dir: site
+theme:
+  name: mkdocs
+nav:
+  - Home: index.md
+"""
+PAGE = """\
+# A chapter
+
+<!-- handbook: run timeout=5 -->
+```bash
+echo "the reader types this"
+```
+
+<!-- handbook: shown reason="an example of chapter source" -->
+````markdown
+<!-- handbook: run fails -->
+```bash
+false
+```
+````
+"""
+
+
+def build_site(handbook: Handbook, *args: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` of the handbook's docs with the project's site configuration."""
+    (handbook.root / "mkdocs.yml").write_text(SITE)
+    (handbook.root / "handbook").symlink_to(ENGINE_ROOT / "handbook", target_is_directory=True)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=handbook.root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_directives_are_not_in_the_built_site(handbook: Handbook) -> None:
+    """The reader sees what they would type, and no test scaffolding, not even in the source."""
+    handbook.chapter("index", PAGE)
+
+    built = build_site(handbook)
+
+    assert built.returncode == 0, built.stderr
+    html = (handbook.root / "site" / "index.html").read_text()
+    assert "the reader types this" in html
+    assert "<!-- handbook:" not in html
+
+
+def test_a_directive_shown_inside_an_example_stays_on_the_page(handbook: Handbook) -> None:
+    """The contributor guide shows directives as examples; those must not be stripped."""
+    handbook.chapter("index", PAGE)
+
+    built = build_site(handbook)
+
+    assert built.returncode == 0, built.stderr
+    html = (handbook.root / "site" / "index.html").read_text()
+    assert "&lt;!-- handbook: run fails --&gt;" in html
+
+
+def test_a_missing_include_fails_the_strict_site_build(handbook: Handbook) -> None:
+    """An include that fails open would publish a page with an empty block."""
+    handbook.chapter("index", '# A chapter\n\n```bash\n--8<-- "nope.txt"\n```\n')
+
+    built = build_site(handbook, "--strict")
+
+    assert built.returncode != 0
+    assert "Snippet at path 'nope.txt' could not be found" in built.stderr
