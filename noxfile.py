@@ -31,8 +31,7 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 ENGINE_PYTHON = "3.12"
 # The Pythons a reader may have; the setup chapter is proved on each.
 READER_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
-# Chapters in reading order: slug = docs/<slug>.md = session name. The setup chapter
-# has a session of its own below, run once per reader Python.
+# Chapters in reading order: slug = docs/<slug>.md = session name.
 CHAPTERS = {
     "index": "the home page and onboarding path",
     "prerequisites": "the tools a new machine needs",
@@ -40,26 +39,45 @@ CHAPTERS = {
     "git": "the branch model, releases and hotfixes",
     "contributing": "the guide to writing a chapter",
 }
+# Chapters proved on more than their default: the session takes a parameter, passed
+# to pytest as an option. `nox -s setup` runs every value; `nox` runs the ones the
+# `chapters` session does not (it runs each chapter once, on its defaults).
+VARIANTS = {
+    "setup": ("reader", "--reader-python", READER_PYTHONS),
+}
+DEFAULT_VARIANTS = {"setup": ["3.10", "3.11", "3.13"]}
 
 SAMPLE = Path("sample_project")
 # (Python, Django) pairs the sample project is tested on: 5.2 LTS everywhere, and the
 # newest Django on the Pythons it supports.
 COMPAT = [(python, "5.2") for python in READER_PYTHONS] + [("3.12", "6"), ("3.13", "6")]
-MARIADB_URL = os.environ.get("SAMPLE_MARIADB_URL", "mysql://root@127.0.0.1:3306/sample")
+MARIADB_URL = os.environ.get("MARIADB_URL", "mysql://root@127.0.0.1:3306/")
 
 # Material prints a banner about MkDocs 2 on every build; we read it once.
 _QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
 
-nox.options.sessions = ["lint", "engine", "sample", *CHAPTERS, "docs", "site"]
+nox.options.sessions = [
+    "lint",
+    "engine",
+    "sample",
+    "chapters",
+    *(
+        f"{slug}({VARIANTS[slug][0]}={value!r})"
+        for slug, values in DEFAULT_VARIANTS.items()
+        for value in values
+    ),
+    "docs",
+    "site",
+]
 
 
 def _install(session: nox.Session, group: str) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, group))
 
 
-def _verify(session: nox.Session, slug: str, *args: str) -> None:
+def _verify(session: nox.Session, *args: str) -> None:
     _install(session, "engine")
-    session.run("pytest", f"docs/{slug}.md", "-v", *args, *session.posargs)
+    session.run("pytest", *args, "-v", *session.posargs)
 
 
 @nox.session(python=ENGINE_PYTHON)
@@ -80,24 +98,26 @@ def engine(session: nox.Session) -> None:
 
 
 @nox.session(python=ENGINE_PYTHON)
-@nox.parametrize("reader", READER_PYTHONS)
-def setup(session: nox.Session, reader: str) -> None:
-    """Verify docs/setup.md: project setup, on every supported Python."""
-    _verify(session, "setup", "--reader-python", reader)
+def chapters(session: nox.Session) -> None:
+    """Verify every chapter on its defaults, two at a time (pytest-xdist)."""
+    _verify(session, "docs", "--numprocesses", "2", "--dist", "loadfile")
 
 
 def _chapter_session(slug: str, summary: str) -> None:
-    def chapter(session: nox.Session) -> None:
-        _verify(session, slug)
+    def chapter(session: nox.Session, **variant: str) -> None:
+        options = [VARIANTS[slug][1], *variant.values()] if variant else []
+        _verify(session, f"docs/{slug}.md", *options)
 
     chapter.__doc__ = f"Verify docs/{slug}.md: {summary}."
     chapter.__name__ = slug
+    if slug in VARIANTS:
+        name, _, values = VARIANTS[slug]
+        chapter = nox.parametrize(name, values)(chapter)
     nox.session(python=ENGINE_PYTHON, name=slug)(chapter)
 
 
 for _slug, _summary in CHAPTERS.items():
-    if _slug != "setup":
-        _chapter_session(_slug, _summary)
+    _chapter_session(_slug, _summary)
 
 
 @nox.session(python=ENGINE_PYTHON)
@@ -162,7 +182,7 @@ def _sample_copy(session: nox.Session) -> Path:
 
 def _mariadb(session: nox.Session) -> None:
     if _answers(MARIADB_URL):
-        session.run("pytest", *session.posargs, env={"DATABASE_URL": MARIADB_URL})
+        session.run("pytest", *session.posargs, env={"DATABASE_URL": MARIADB_URL + "sample"})
     elif os.environ.get("CI"):
         session.error(f"no MariaDB server answers for {MARIADB_URL} (CI must test it)")
     else:

@@ -21,6 +21,7 @@ DEFAULT_READY = 30.0
 # Probes go straight to the service, never through a proxy from the environment.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 _STOP_GRACE = 10.0
+PORT_WAIT = 900.0
 
 
 class NotReady(Exception):
@@ -43,11 +44,18 @@ class Probe:
             return f"127.0.0.1:{self.port} to accept connections"
         return f"the log to show {self.log!r}"
 
+    def port_number(self) -> int | None:
+        """The loopback port the service answers on, when the probe names one."""
+        if self.port:
+            return self.port
+        if self.url:
+            parts = urllib.parse.urlsplit(self.url)
+            return parts.port or (443 if parts.scheme == "https" else 80)
+        return None
+
     def busy_port(self) -> int | None:
         """The probed port, if something already listens there (it would answer for us)."""
-        port = self.port or (urllib.parse.urlsplit(self.url).port if self.url else None)
-        if port is None and self.url:
-            port = 443 if self.url.startswith("https:") else 80
+        port = self.port_number()
         return port if port is not None and _port_open(port) else None
 
     def ready(self, log: Path) -> bool:
@@ -78,8 +86,13 @@ class Services:
 
     terminal: Terminal
     running: list[Service] = field(default_factory=list)
+    claims: list[socket.socket] = field(default_factory=list)
+    """Ports this chapter holds until it ends (see claim_port)."""
 
     def start(self, name: str, where: str, code: str, probe: Probe, deadline: float) -> Service:
+        port = probe.port_number()
+        if port is not None:
+            self.claims.append(claim_port(port, name))
         busy = probe.busy_port()
         if busy is not None:
             raise NotReady(
@@ -96,6 +109,9 @@ class Services:
         for service in reversed(self.running):
             kill_group(service.process.pid, grace=_STOP_GRACE)
         self.running.clear()
+        for claim in self.claims:
+            claim.close()
+        self.claims.clear()
 
     def logs(self) -> str:
         """The tail of every service's log, for a failure report."""
@@ -116,6 +132,28 @@ def _wait(service: Service, probe: Probe, deadline: float) -> None:
             )
         time.sleep(0.1)
     raise NotReady(f"{service.name} not ready after {deadline:g}s: waited for {probe.describe()}")
+
+
+def claim_port(port: int, name: str, wait: float = PORT_WAIT) -> socket.socket:
+    """Hold ``port`` for this chapter: chapters verified in parallel take turns.
+
+    The claim is a Unix socket in Linux's abstract namespace: no file to clean up, and
+    the kernel releases it when the claiming process ends, however it ends.
+    """
+    claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    give_up = time.monotonic() + wait
+    while True:
+        try:
+            claim.bind(f"\0handbook-port-{port}")
+            return claim
+        except OSError:
+            if time.monotonic() > give_up:
+                claim.close()
+                raise NotReady(
+                    f"port {port} stayed claimed by another chapter for {wait:g}s, "
+                    f"so {name} could not start"
+                ) from None
+            time.sleep(0.5)
 
 
 def _http_ready(url: str, status: int | None) -> bool:
