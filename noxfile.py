@@ -37,6 +37,9 @@ CHAPTERS = {
     "prerequisites": "the tools a new machine needs",
     "setup": "project setup",
     "git": "the branch model, releases and hotfixes",
+    "configuration": "settings from the environment, .env, secrets and database URLs",
+    "structure": "the project's layout, and adding an app",
+    "database": "migrations, their checks, backups, rollback and restore",
     "contributing": "the guide to writing a chapter",
 }
 # Chapters proved on more than their default: the session takes a parameter, passed
@@ -44,8 +47,9 @@ CHAPTERS = {
 # `chapters` session does not (it runs each chapter once, on its defaults).
 VARIANTS = {
     "setup": ("reader", "--reader-python", READER_PYTHONS),
+    "database": ("db", "--database", ["postgresql", "sqlite", "mariadb"]),
 }
-DEFAULT_VARIANTS = {"setup": ["3.10", "3.11", "3.13"]}
+DEFAULT_VARIANTS = {"setup": ["3.10", "3.11", "3.13"], "database": ["sqlite", "mariadb"]}
 
 SAMPLE = Path("sample_project")
 # (Python, Django) pairs the sample project is tested on: 5.2 LTS everywhere, and the

@@ -114,8 +114,11 @@ def handle_file(run: ChapterRun, block: Block) -> Outcome:
     if block.directive.flag("check"):
         if not target.is_file():
             raise Failure(f"{block.where()}: {relative} does not exist in the workspace")
-        if target.read_text() != block.code:
-            diff = output.diff(block.code, target.read_text(), block.where())
+        actual = target.read_text()
+        if actual != block.code:
+            diff = output.diff(block.code, actual, block.where())
+            if not diff:  # the same lines: only blank lines at the end differ
+                diff = f"(page ends {block.code[-2:]!r}, file ends {actual[-2:]!r})"
             raise Failure(f"{block.where()}: {relative} differs from the page\n{diff}")
         return Outcome("passed")
     target.parent.mkdir(parents=True, exist_ok=True)

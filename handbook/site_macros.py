@@ -79,8 +79,9 @@ def _table(runs: dict[str, Any], chapters: list[tuple[str, str]]) -> str:
 def _proof_line(run: dict[str, Any]) -> str:
     counts, env = run["counts"], run["environment"]
     ran = counts["passed"] + counts["failed"]
+    variant = f" ({run['variant']})" if run.get("variant") else ""
     return (
-        f"*{run['status'].capitalize()} {run['date'][:10]} on {_versions(env)}: "
+        f"*{run['status'].capitalize()}{variant} {run['date'][:10]} on {_versions(env)}: "
         f"{ran} blocks run, {counts['emulated']} emulated, {counts['shown']} shown "
         "([verification](verification.md)).*"
     )
@@ -92,5 +93,9 @@ def _versions(env: dict[str, Any]) -> str:
         parts.append(f"Django {env['django']}")
     if env.get("postgresql"):
         parts.append(f"PostgreSQL {env['postgresql']} ({env.get('database_provider')})")
+    if env.get("mariadb"):
+        parts.append(f"MariaDB {env['mariadb']}")
+    if env.get("database_provider") == "sqlite":
+        parts.append("SQLite")
     parts.append("Docker" if env.get("docker") else "no Docker daemon")
     return ", ".join(parts)

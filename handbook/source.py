@@ -86,6 +86,8 @@ def _expand(path: Path, raw: list[str], config: dict[str, Any]) -> Iterable[Line
         except SnippetMissingError as error:
             raise ChapterError(f"{path}:{number}", f"include not found: {error}") from None
         included = _include_target(text)
+        if lines and lines[-1] == "" and text.strip():
+            lines = lines[:-1]  # the included file's final newline, not an empty line
         for line in lines:
             yield Line(line, number, included)
 
