@@ -18,7 +18,7 @@ def test_app_migrates_to_zero_and_forward_again(app: str) -> None:
 
 
 def test_rolling_back_0002_keeps_products() -> None:
-    """The database chapter's rollback: 0002 -> 0001 -> 0002, rows survive."""
+    """Rolling products back one migration (0002 -> 0001) and forward keeps the rows."""
     Product.objects.create(name="Teapot", slug="teapot", price="12.00")
 
     call_command("migrate", "products", "0001", verbosity=0)
