@@ -40,6 +40,7 @@ CHAPTERS = {
     "configuration": "settings from the environment, .env, secrets and database URLs",
     "structure": "the project's layout, and adding an app",
     "database": "migrations, their checks, backups, rollback and restore",
+    "docker": "the image and the compose stack (emulated without a daemon)",
     "contributing": "the guide to writing a chapter",
 }
 # Chapters proved on more than their default: the session takes a parameter, passed

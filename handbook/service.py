@@ -105,6 +105,20 @@ class Services:
         _wait(service, probe, deadline)
         return service
 
+    def find(self, name: str) -> Service | None:
+        """The latest running service of that name."""
+        found = [service for service in self.running if service.name == name]
+        return found[-1] if found else None
+
+    def stop(self, name: str) -> bool:
+        """Stop one service (its port stays claimed by the chapter); False if not running."""
+        service = self.find(name)
+        if service is None:
+            return False
+        kill_group(service.process.pid, grace=_STOP_GRACE)
+        self.running.remove(service)
+        return True
+
     def stop_all(self) -> None:
         for service in reversed(self.running):
             kill_group(service.process.pid, grace=_STOP_GRACE)

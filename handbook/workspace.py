@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["Workspace", "copy_as_cloned", "terminal_environment"]
+__all__ = ["Workspace", "copy_as_cloned", "find_python", "terminal_environment"]
 
 # The environment is normalised so outputs compare the same on every machine.
 _FIXED = {
@@ -76,7 +76,7 @@ class Workspace:
 
     def use_python(self, version: str) -> str:
         """Put `python`, `python3`, `pip` and `pip3` of ``version`` first on the PATH."""
-        found = _find_python(version)
+        found = find_python(version)
         if found is None:
             raise LookupError(
                 f"python{version} is not on PATH: install it, or put its bin folder on PATH"
@@ -115,9 +115,13 @@ def _reader_path() -> str:
     return os.pathsep.join(f for f in folders if f and f not in own)
 
 
-def _find_python(version: str) -> str | None:
-    """The first ``pythonX.Y`` on PATH that runs (pyenv's shims answer for one version)."""
-    for folder in _reader_path().split(os.pathsep):
+def find_python(version: str, path: str | None = None) -> str | None:
+    """The real ``pythonX.Y`` first on ``path`` (default: the reader's PATH) that runs.
+
+    pyenv's shims answer only for one version, so each candidate is asked for its own
+    ``sys.executable``; the engine's own interpreter is the last resort.
+    """
+    for folder in (path or _reader_path()).split(os.pathsep):
         candidate = Path(folder) / f"python{version}"
         if not os.access(candidate, os.X_OK):
             continue

@@ -1,0 +1,57 @@
+"""The docker commands the emulation understands, one function each.
+
+Each takes the block's :class:`Session` and the parsed :class:`Call`, does what the
+command would do (or as much of it as this machine can), and returns notes for the
+block's reason; anything the real command would fail on raises Problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from handbook.emulators._call import Call
+from handbook.emulators._compose_commands import (
+    compose_build,
+    compose_config,
+    compose_down,
+    compose_exec,
+    compose_logs,
+    compose_ps,
+    compose_run,
+    compose_up,
+)
+from handbook.emulators._session import Session, build_checked
+
+__all__ = ["HANDLERS", "Session"]
+
+
+def build(session: Session, call: Call) -> list[str]:
+    cwd = session.run.cwd()
+    context = (cwd / call.args[0]).resolve()
+    files = call.values("-f", "--file")
+    dockerfile = (cwd / files[-1]).resolve() if files else context / "Dockerfile"
+    return build_checked(session, dockerfile, context, call.values("-t", "--tag"))
+
+
+def image_ls(session: Session, call: Call) -> list[str]:
+    wanted = call.args[0] if call.args else ""
+    rows = [
+        f"{repository}:{tag}"
+        for repository, tag, _ in session.images.listing()
+        if not wanted or wanted in (repository, f"{repository}:{tag}")
+    ]
+    return [f"images listed: {', '.join(rows) or 'none'}"]
+
+
+HANDLERS: dict[tuple[str, ...], Callable[[Session, Call], list[str]]] = {
+    ("build",): build,
+    ("image", "ls"): image_ls,
+    ("compose", "config"): compose_config,
+    ("compose", "up"): compose_up,
+    ("compose", "build"): compose_build,
+    ("compose", "run"): compose_run,
+    ("compose", "exec"): compose_exec,
+    ("compose", "ps"): compose_ps,
+    ("compose", "logs"): compose_logs,
+    ("compose", "down"): compose_down,
+}

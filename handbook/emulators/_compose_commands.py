@@ -1,0 +1,189 @@
+"""``docker compose`` commands, emulated: config, up, build, run, exec, ps, logs, down."""
+
+from __future__ import annotations
+
+import shlex
+
+from handbook.emulators._agreement import check_example
+from handbook.emulators._call import Call
+from handbook.emulators._compose import Project, find_compose, load_project, read_dotenv, validate
+from handbook.emulators._image import Image
+from handbook.emulators._problem import Problem
+from handbook.emulators._services import find_service, start_service, stop_service
+from handbook.emulators._session import Session, build_checked, stored
+from handbook.emulators._stack import (
+    Container,
+    container,
+    healthy,
+    run_once,
+    running,
+    save_running,
+)
+from handbook.failure import tail
+
+__all__ = [
+    "compose_build",
+    "compose_config",
+    "compose_down",
+    "compose_exec",
+    "compose_logs",
+    "compose_ps",
+    "compose_run",
+    "compose_up",
+]
+
+
+def compose_config(session: Session, call: Call) -> list[str]:
+    project, notes = _project(session, call)
+    for name in project.names():
+        project.environment(name)  # every env_file exists
+    return notes
+
+
+def compose_up(session: Session, call: Call) -> list[str]:
+    if not call.flag("-d", "--detach"):
+        raise Problem("without -d, compose up stays in the foreground: add -d (and --wait)")
+    project, notes = _project(session, call)
+    return notes + _bring_up(session, project, call.args or project.names(), call.flag("--build"))
+
+
+def compose_build(session: Session, call: Call) -> list[str]:
+    project, notes = _project(session, call)
+    for name in call.args or project.names():
+        if project.build(name) is not None:
+            notes += _image(session, project, name, rebuild=True)[1]
+    return notes
+
+
+def compose_run(session: Session, call: Call) -> list[str]:
+    project, notes = _project(session, call)
+    name, command = call.args[0], call.args[1:] or _command(project, call.args[0])
+    if not call.flag("--no-deps"):
+        notes += _bring_up(session, project, list(project.depends(name)), rebuild=False)
+    image, built = _image(session, project, name, rebuild=False)
+    url = session.run.terminal.env.get("DATABASE_URL")
+    box, changed = container(project, name, image, command, url)
+    return [
+        *notes,
+        *built,
+        *changed,
+        _once(session, box, f"`{shlex.join(command or image.argv())}`"),
+    ]
+
+
+def compose_exec(session: Session, call: Call) -> list[str]:
+    name, command = call.args[0], call.args[1:]
+    box = running(session.folder).get(name)
+    if box is None:
+        raise Problem(f"service {name!r} is not running: start it with docker compose up -d")
+    image = stored(session, box.image_id)
+    program = image.which(command[0], box.env)
+    if program is None:
+        raise Problem(f"{command[0]}: executable file not found in $PATH (of the {name} container)")
+    one = Container(name, box.image_id, box.env, [program, *command[1:]], box.cwd)
+    return [_once(session, one, f"`{shlex.join(command)}`")]
+
+
+def compose_ps(session: Session, call: Call) -> list[str]:
+    rows = []
+    for name, box in running(session.folder).items():
+        service = find_service(session.run, name)
+        if service is None or not service.process.is_alive():
+            status = service.process.exit_code if service else "?"
+            raise Problem(f"the {name} service has exited (status {status}); see its log")
+        health = healthy(box, stored(session, box.image_id), session.deadline, lambda: True)
+        rows.append(f"{name} Up ({'healthy' if 'healthy' in health else 'no health check'})")
+    database = _project(session, call, check=False)[0].database()
+    if rows and database:
+        rows.insert(0, f"{database} (the chapter's PostgreSQL)")
+    return [f"running: {', '.join(rows) or 'nothing'}"]
+
+
+def compose_logs(session: Session, call: Call) -> list[str]:
+    project, _ = _project(session, call, check=False)
+    notes = []
+    for name in call.args or project.names():
+        project.service(name)
+        service = find_service(session.run, name)
+        lines = len(service.log.read_text(errors="replace").splitlines()) if service else 0
+        notes.append(f"{name}'s log: {lines} lines" if service else f"{name}: no log")
+    return notes
+
+
+def compose_down(session: Session, call: Call) -> list[str]:
+    stopped = [name for name in running(session.folder) if stop_service(session.run, name)]
+    save_running(session.folder, {})
+    notes = [f"stopped: {', '.join(stopped) or 'nothing was running'}"]
+    if call.flag("-v", "--volumes"):
+        notes.append("volumes: the chapter's database is dropped when the chapter ends")
+    return notes
+
+
+def _project(session: Session, call: Call, check: bool = True) -> tuple[Project, list[str]]:
+    path = find_compose(session.run.cwd(), call.values("-f", "--file"))
+    dotenv = path.parent / ".env"
+    variables = {**(read_dotenv(dotenv) if dotenv.is_file() else {}), **session.shell_env()}
+    if not check:
+        return load_project(path, variables), []
+    validate(path)
+    project = load_project(path, variables)
+    return project, [f"{path.name} valid against the Compose Specification", check_example(path)]
+
+
+def _bring_up(session: Session, project: Project, names: list[str], rebuild: bool) -> list[str]:
+    notes: list[str] = []
+    up = running(session.folder)
+    url = session.run.terminal.env.get("DATABASE_URL")
+    for name in project.order(names):
+        if name == project.database():
+            continue
+        image, built = _image(session, project, name, rebuild)
+        box, changed = container(project, name, image, _command(project, name), url)
+        notes += built + changed
+        dependents = [
+            o for o in project.names() if project.depends(o).get(name, "").endswith("successfully")
+        ]
+        if dependents:
+            notes.append(
+                _once(session, box, f"the {name} service (before {', '.join(dependents)})")
+            )
+        elif name in up and find_service(session.run, name) is not None:
+            notes.append(f"{name} already running")
+        else:
+            up[name], started = start_service(
+                session.run, project, box, image, where=session.where, deadline=session.deadline
+            )
+            save_running(session.folder, up)
+            notes += started
+    return notes
+
+
+def _image(session: Session, project: Project, name: str, rebuild: bool) -> tuple[Image, list[str]]:
+    tag, spec = project.image(name), project.build(name)
+    notes: list[str] = []
+    if (
+        spec is not None
+        and (tag not in session.built)
+        and (rebuild or session.images.get(tag) is None)
+    ):
+        notes = build_checked(session, spec[1], spec[0], [tag])
+    image = session.images.get(tag)
+    if image is None:
+        raise Problem(
+            f"the {name} service runs the image {tag}, which cannot be emulated: only "
+            "images built here from a Dockerfile can"
+        )
+    return image, notes
+
+
+def _once(session: Session, box: Container, what: str) -> str:
+    ran = run_once(box, session.deadline, what)
+    if ran.status != 0:
+        raise Problem(f"{what} exited with status {ran.status}:\n{tail(ran.output)}")
+    last = ran.output.strip().splitlines()[-1:] or ["no output"]
+    return f"{what} ran in the image, exit 0 ({last[0].strip()})"
+
+
+def _command(project: Project, name: str) -> list[str] | None:
+    command = project.service(name).get("command")
+    return shlex.split(command) if isinstance(command, str) else command

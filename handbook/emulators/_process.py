@@ -1,0 +1,75 @@
+"""Running the emulated image's commands: one process group each, with a deadline."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sh
+
+from handbook import workspace
+from handbook.emulators._problem import Problem
+from handbook.terminal import kill_group
+
+__all__ = ["Deadline", "Ran", "execute", "find_python"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When the block's time is up (its timeout, counted from the block's start)."""
+
+    at: float
+    seconds: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(time.monotonic() + seconds, seconds)
+
+    def left(self, what: str) -> float:
+        remaining = self.at - time.monotonic()
+        if remaining <= 0:
+            raise Problem(f"{what}: timed out after {self.seconds:g}s (set timeout=N on the block)")
+        return remaining
+
+
+@dataclass(frozen=True)
+class Ran:
+    status: int
+    output: str
+
+
+def execute(argv: list[str], env: dict[str, str], cwd: Path, timeout: float, what: str) -> Ran:
+    """Run ``argv`` (its program already resolved to a file) and wait; output interleaved."""
+    process = sh.Command(argv[0])(
+        *argv[1:],
+        _env=env,
+        _cwd=str(cwd),
+        _in="",
+        _tty_out=False,  # as under docker compose: no colours, no terminal
+        _err_to_out=True,
+        _new_session=True,
+        _bg=True,
+        _bg_exc=False,
+        _ok_code=list(range(256)),
+    )
+    try:
+        process.wait(timeout=timeout)
+    except sh.TimeoutException:
+        message = f"{what}: timed out after {timeout:g}s (set timeout=N on the block)"
+        raise Problem(message) from None
+    finally:
+        kill_group(process.pid)
+    output = process.stdout.decode(errors="replace")
+    return Ran(int(process.exit_code or 0), output)
+
+
+def find_python(version: str, path: str) -> str:
+    """The real ``pythonX.Y`` interpreter first on ``path`` (pyenv's shims resolved)."""
+    found = workspace.find_python(version, path)
+    if found is not None:
+        return found
+    raise Problem(
+        f"the image is FROM python:{version}, and python{version} is not on PATH: install it "
+        "(the emulation builds the image in a virtualenv on that Python)"
+    )

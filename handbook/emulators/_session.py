@@ -1,0 +1,97 @@
+"""What the emulated docker commands of a block share, and the checked build they all use.
+
+The state itself (images, running services) lives in the chapter's workspace, under
+``control/docker``, so it carries from block to block like a daemon's would.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from handbook.emulators._build import build
+from handbook.emulators._context import Context
+from handbook.emulators._dockerfile import read_dockerfile
+from handbook.emulators._image import Image, Images
+from handbook.emulators._problem import Problem
+from handbook.emulators._process import Deadline
+from handbook.emulators._static import check_image
+
+if TYPE_CHECKING:
+    from handbook.run import ChapterRun
+
+__all__ = ["Session", "build_checked"]
+
+
+@dataclass
+class Session:
+    """What the emulated docker commands of one block share; state lives in the workspace."""
+
+    run: ChapterRun
+    deadline: Deadline
+    where: str = ""
+    """``docs/<slug>.md:LINE`` of the command being emulated."""
+    built: set[str] = field(default_factory=set)
+
+    @property
+    def folder(self) -> Path:
+        return self.run.workspace.control / "docker"
+
+    @property
+    def images(self) -> Images:
+        return Images(self.folder)
+
+    def shell_env(self) -> dict[str, str]:
+        """The reader's exported variables now (compose reads them before .env)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / "shell.env"
+        result = self.run.terminal.run(f"env -0 > {shlex.quote(str(target))}\n", timeout=30)
+        if result.status != 0 or not target.is_file():
+            return dict(self.run.terminal.env)
+        pairs = target.read_bytes().decode(errors="replace").split("\0")
+        return dict(pair.partition("=")[::2] for pair in pairs if "=" in pair)
+
+    def build_env(self) -> dict[str, str]:
+        """Where pip finds packages on this machine (indexes, proxies)."""
+        env = self.run.terminal.env
+        return {
+            k: v for k, v in env.items() if k.startswith("PIP_") or k.lower().endswith("_proxy")
+        }
+
+
+def build_checked(
+    session: Session, dockerfile_path: Path, context_path: Path, tags: list[str]
+) -> list[str]:
+    """Check the Dockerfile and context, build the image (or reuse it) and tag it."""
+    dockerfile = read_dockerfile(dockerfile_path)
+    context = Context.read(context_path, dockerfile_path)
+    notes = check_image(dockerfile, context)
+    image, cached = build(
+        session.images,
+        dockerfile,
+        context,
+        tags,
+        search_path=session.run.terminal.env["PATH"],
+        build_env=session.build_env(),
+        deadline=session.deadline,
+    )
+    session.built.update(tags)
+    skipped = sorted({entry.split(" ", 1)[1] for entry in image.skipped})
+    built = f"{', '.join(tags) or 'the image'} built in a virtualenv on Python {image.python}"
+    built += ", reused as Docker's cache would (the same Dockerfile and context)" if cached else ""
+    return [
+        *notes,
+        built,
+        f"not run: the {', '.join(skipped)} steps" if skipped else "",
+        f"ENV and WORKDIR {image.workdir} applied, USER {image.user} recorded (processes "
+        "run as this machine's user)",
+    ]
+
+
+def stored(session: Session, image_id: str) -> Image:
+    image = session.images.cached(image_id)
+    if image is None:
+        raise Problem(f"image {image_id} is gone")
+    return image
