@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["find_service", "start_service", "stop_service"]
 
 
-
 def start_service(
     run: ChapterRun,
     project: Project,
