@@ -35,7 +35,15 @@ _FIXED = {
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 # Passed through from the engine's environment when set: where caches and servers are.
-_KEPT = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "UV_INDEX_URL", "HTTP_PROXY", "HTTPS_PROXY")
+_KEPT = (
+    "PIP_INDEX_URL",
+    "PIP_EXTRA_INDEX_URL",
+    "UV_INDEX_URL",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+)
 
 
 class Workspace:
