@@ -231,6 +231,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=ENGINE_PYTHON)
 def site(session: nox.Session) -> None:
     """Build the site, serve it on loopback and check it in Debian's chromium."""
+    _install(session, "engine")  # pyproject's pytest options load the engine's plugin
     _install(session, "docs")
     _install(session, "browser")
     session.run("mkdocs", "build", "--strict", "--quiet", env=_QUIET_MKDOCS)
