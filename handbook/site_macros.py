@@ -55,25 +55,29 @@ def _chapters(nav: list[Any]) -> list[tuple[str, str]]:
 
 def _table(runs: dict[str, Any], chapters: list[tuple[str, str]]) -> str:
     rows = [
-        "| Chapter | Variant | Status | Blocks run | Shown | Emulated | Verified on | Date |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| Chapter | Status | Blocks | Verified on | Date |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for title, slug in chapters:
         if slug == "verification":
             continue
         mine = [run for run in runs.values() if run["slug"] == slug]
         if not mine:
-            rows.append(f"| [{title}]({slug}.md) | | not verified yet | | | | | |")
+            rows.append(f"| [{title}]({slug}.md) | not verified yet | | | |")
         for run in mine:
-            counts, env = run["counts"], run["environment"]
-            ran = counts["passed"] + counts["failed"]
-            total = sum(counts.values())
+            variant = f" ({run['variant']})" if run["variant"] else ""
             rows.append(
-                f"| [{title}]({slug}.md) | {run['variant'] or ''} | {run['status']} "
-                f"| {ran} of {total} | {counts['shown']} | {counts['emulated']} "
-                f"| {_versions(env)} | {run['date'][:10]} |"
+                f"| [{title}]({slug}.md){variant} | {run['status']} | {_counts(run['counts'])} "
+                f"| {_versions(run['environment'])} | {run['date'][:10]} |"
             )
     return "\n".join(rows)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    ran = counts["passed"] + counts["failed"]
+    parts = [f"{ran} of {sum(counts.values())} run"]
+    parts += [f"{counts[kind]} {kind}" for kind in ("shown", "emulated", "not run") if counts[kind]]
+    return ", ".join(parts)
 
 
 def _proof_line(run: dict[str, Any]) -> str:
