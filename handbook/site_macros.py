@@ -29,7 +29,9 @@ def define_env(env: Any) -> None:
         runs = [run for run in _runs().values() if run["slug"] == slug]
         if not runs:
             return f"*Not verified yet: run `nox -s {slug}`.*"
-        return " ".join(_proof_line(run) for run in runs)
+        if len(runs) == 1:
+            return _proof_line(runs[0])
+        return _proof_summary(runs)
 
 
 def _runs() -> dict[str, Any]:
@@ -87,6 +89,32 @@ def _proof_line(run: dict[str, Any]) -> str:
     return (
         f"*{run['status'].capitalize()}{variant} {run['date'][:10]} on {_versions(env)}: "
         f"{ran} blocks run, {counts['emulated']} emulated, {counts['shown']} shown "
+        "([verification](verification.md)).*"
+    )
+
+
+def _proof_summary(runs: list[dict[str, Any]]) -> str:
+    """One line for a chapter proved several ways (on each Python, on each database)."""
+    failed = [run["variant"] or "default" for run in runs if run["status"] != "passed"]
+    status = f"Failed ({', '.join(failed)})" if failed else "Passed"
+    envs = [run["environment"] for run in runs]
+    pythons = sorted({str(env.get("python")) for env in envs if env.get("python")})
+    parts = [f"Python {', '.join(pythons)}"]
+    djangos = sorted({str(env["django"]) for env in envs if env.get("django")})
+    if djangos:
+        parts.append(f"Django {', '.join(djangos)}")
+    databases = [
+        name
+        for name, key in (("PostgreSQL", "postgresql"), ("MariaDB", "mariadb"))
+        if any(env.get(key) for env in envs)
+    ]
+    if any(env.get("database_provider") == "sqlite" for env in envs):
+        databases.append("SQLite")
+    if databases:
+        parts.append(", ".join(databases))
+    date = max(run["date"] for run in runs)[:10]
+    return (
+        f"*{status} {date} in {len(runs)} runs, on {'; '.join(parts)} "
         "([verification](verification.md)).*"
     )
 
