@@ -17,10 +17,11 @@ from pathlib import Path
 
 import nox
 
-# The sessions reuse one piece of the engine (it needs only the standard library).
+# The sessions reuse parts of the engine that need only the standard library.
 ROOT = Path(__file__).parent.resolve()
 sys.path.insert(0, str(ROOT))
-from handbook.workspace import copy_as_cloned  # noqa: E402 (needs the path above)
+from handbook.versions import pins, read_python  # noqa: E402 (needs the path above)
+from handbook.workspace import copy_as_cloned  # noqa: E402
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -29,8 +30,8 @@ nox.options.error_on_missing_interpreters = True
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 # The engine runs on 3.12: pgserver (embedded PostgreSQL) has no wheels for 3.13 yet.
 ENGINE_PYTHON = "3.12"
-# The Pythons a reader may have; the setup chapter is proved on each.
-READER_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+# The Pythons a reader may have (versions.toml); the setup chapter is proved on each.
+READER_PYTHONS = list(read_python(ROOT).supported)
 # Chapters in reading order: slug = docs/<slug>.md = session name.
 CHAPTERS = {
     "index": "the home page and onboarding path",
@@ -57,12 +58,16 @@ VARIANTS = {
     "setup": ("reader", "--reader-python", READER_PYTHONS),
     "database": ("db", "--database", ["postgresql", "sqlite", "mariadb"]),
 }
-DEFAULT_VARIANTS = {"setup": ["3.10", "3.11", "3.13"], "database": ["sqlite", "mariadb"]}
+DEFAULT_VARIANTS = {
+    "setup": [python for python in READER_PYTHONS if python != ENGINE_PYTHON],
+    "database": ["sqlite", "mariadb"],
+}
 
 SAMPLE = Path("sample_project")
-# (Python, Django) pairs the sample project is tested on: 5.2 LTS everywhere, and the
-# newest Django on the Pythons it supports.
-COMPAT = [(python, "5.2") for python in READER_PYTHONS] + [("3.12", "6"), ("3.13", "6")]
+# (Python, Django) pairs the sample project is tested on: the pinned LTS everywhere, and
+# the newest Django on the Pythons it supports.
+DJANGO_SERIES = ".".join(next(iter(pins(ROOT)["django"])).split(".")[:2])
+COMPAT = [(python, DJANGO_SERIES) for python in READER_PYTHONS] + [("3.12", "6"), ("3.13", "6")]
 MARIADB_URL = os.environ.get("MARIADB_URL", "mysql://root@127.0.0.1:3306/")
 
 # Material prints a banner about MkDocs 2 on every build; we read it once.

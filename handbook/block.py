@@ -51,6 +51,15 @@ class Block:
     def is_python(self) -> bool:
         return self.language in PYTHON_LANGUAGES
 
+    def as_written(self, text: str) -> str:
+        """``text`` (new content for this block) with the page's macros put back.
+
+        A line that reads as one of the block's rendered lines goes back as written
+        (``{{ version("django") }}``), so ``--update`` keeps the page's macros.
+        """
+        written = {line.text: line.template for line in self.lines if line.template is not None}
+        return "".join(written.get(line, line) + "\n" for line in text.splitlines())
+
     def where(self, index: int | None = None) -> str:
         """``docs/x.md:LINE`` of the block, or of its content line ``index`` (0-based)."""
         if index is None or not self.lines:
@@ -128,4 +137,4 @@ def _indent(text: str) -> int:
 def _dedent(line: Line, width: int) -> Line:
     """Remove up to ``width`` leading spaces, as CommonMark does inside a fence."""
     remove = min(width, _indent(line.text))
-    return Line(line.text[remove:], line.number, line.included) if remove else line
+    return line.cut(remove) if remove else line

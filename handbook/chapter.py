@@ -63,7 +63,7 @@ class Chapter:
 def load_chapter(path: Path, root: Path, snippet_config: dict[str, Any]) -> Chapter:
     """Read a chapter and check every block and directive in it."""
     relative = path.relative_to(root) if path.is_absolute() else path
-    source = read_source(root / relative, snippet_config, relative)
+    source = read_source(root / relative, snippet_config, relative, root)
     settings = _settings(source.front_matter, relative)
     blocks = tuple(find_blocks(source, relative))
     _check_order(blocks)

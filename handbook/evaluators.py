@@ -96,7 +96,7 @@ def check_output(run: ChapterRun, block: Block) -> Outcome:
     if output.matches(block.code, actual):
         return Outcome("passed")
     if run.options.update:
-        run.update_block(block, output.updated(block.code, actual))
+        run.update_block(block, block.as_written(output.updated(block.code, actual)))
         return Outcome("passed", "updated from the run (--update)")
     difference = output.diff(block.code, actual, block.where())
     raise Failure(

@@ -3,6 +3,7 @@
 Pages call ``{{ verification_table() }}`` (the verification page) and
 ``{{ proof("setup") }}`` (one line under a chapter's title). Both read
 ``build/verification.json``; a chapter never run shows "not verified yet".
+Pages name versions through handbook/versions.py's functions, registered here too.
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["define_env"]
+from handbook.versions import variables
+
+__all__ = ["REPORT_MACROS", "define_env"]
+
+REPORT_MACROS = ("proof", "verification_table")
+"""Macros that read the report; the engine renders them as "" (see handbook/macros.py)."""
 
 _ROOT = Path(__file__).resolve().parent.parent
 _REPORT = _ROOT / "build" / "verification.json"
 
 
 def define_env(env: Any) -> None:
-    """Called by mkdocs-macros: register the page functions."""
+    """Called by mkdocs-macros: register the page functions and the versions."""
+    env.variables.update(variables(_ROOT))
 
     @env.macro  # type: ignore[untyped-decorator]
     def verification_table() -> str:

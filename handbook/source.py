@@ -24,6 +24,7 @@ import markdown
 from pymdownx.snippets import SnippetExtension, SnippetMissingError
 
 from handbook.errors import ChapterError
+from handbook.macros import render
 
 __all__ = ["Line", "Source", "read_source"]
 
@@ -43,6 +44,13 @@ class Line:
     """Line number in the chapter file (1-based); for included text, the include line."""
     included: str | None = None
     """The file this line was included from, if any."""
+    template: str | None = None
+    """The line as the page has it, when its macros render to something else."""
+
+    def cut(self, width: int) -> Line:
+        """The line without its first ``width`` characters (indentation)."""
+        template = self.template[width:] if self.template is not None else None
+        return Line(self.text[width:], self.number, self.included, template)
 
 
 @dataclass(frozen=True)
@@ -56,10 +64,13 @@ class Source:
     lines: Sequence[Line]
 
 
-def read_source(path: Path, snippet_config: dict[str, Any], name: Path | None = None) -> Source:
-    """Read a chapter, expand its includes and flatten its containers.
+def read_source(
+    path: Path, snippet_config: dict[str, Any], name: Path | None = None, root: Path | None = None
+) -> Source:
+    """Read a chapter, render its macros, expand its includes and flatten its containers.
 
     ``name`` is how errors name the file (``docs/x.md``); the path itself by default.
+    ``root`` is the repository, where macros read versions; without it, none are rendered.
     """
     text = path.read_text(encoding="utf-8")
     front_matter = ""
@@ -69,17 +80,25 @@ def read_source(path: Path, snippet_config: dict[str, Any], name: Path | None = 
         # Blank lines keep the numbering of everything after the front matter.
         text = "\n" * match.group(0).count("\n") + text[match.end() :]
     raw = text.split("\n")
+    if root is not None:
+        rendered = render(text, name or path, root).split("\n")
+        templates = [line if line != out else None for line, out in zip(raw, rendered, strict=True)]
+        raw = rendered
+    else:
+        templates = [None] * len(raw)
     if raw and raw[-1] == "":
         raw.pop()
-    expanded = list(_expand(name or path, raw, snippet_config))
+    expanded = list(_expand(name or path, raw, templates, snippet_config))
     return Source(path, front_matter, _flatten(expanded))
 
 
-def _expand(path: Path, raw: list[str], config: dict[str, Any]) -> Iterable[Line]:
+def _expand(
+    path: Path, raw: list[str], templates: list[str | None], config: dict[str, Any]
+) -> Iterable[Line]:
     snippets = _snippet_preprocessor(config)
     for number, text in enumerate(raw, start=1):
         if "--8<--" not in text:
-            yield Line(text, number)
+            yield Line(text, number, template=templates[number - 1])
             continue
         try:
             lines = snippets.run([text])
@@ -124,7 +143,8 @@ def _flatten(lines: list[Line]) -> list[Line]:
         elif _CONTAINER.match(body):
             stack.append(depth + _INDENT)
             body = ""
-        out.append(Line(body, line.number, line.included))
+        cut = line.cut(len(text) - len(body)) if body else Line("", line.number, line.included)
+        out.append(cut)
     return out
 
 

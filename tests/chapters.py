@@ -84,6 +84,25 @@ class Handbook:
     def root(self) -> Path:
         return self.pytester.path
 
+    def pins(self, django: str = "9.9.9", python: str = "3.99", postgresql: str = "77") -> None:
+        """Write the files macros read versions from (handbook/versions.py), these pinned."""
+        files = {
+            "sample_project/requirements.txt": f"django=={django} \\\n    --hash=sha256:0\n",
+            "sample_project/requirements-dev.txt": "",
+            "sample_project/requirements.in": "Django>=9.9,<9.10  # the LTS\n",
+            "sample_project/Dockerfile": f"FROM python:{python}-slim\n",
+            "sample_project/docker-compose.yml": (
+                f"services:\n  db:\n    image: postgres:{postgresql}\n"
+            ),
+            "requirements-nox.txt": "nox==1.0\n",
+            "versions.toml": (
+                '[python]\nsupported = ["3.98", "3.99"]\n[kubernetes]\nversion = "1.0"\n'
+            ),
+        }
+        for name, text in files.items():
+            (self.root / name).parent.mkdir(parents=True, exist_ok=True)
+            (self.root / name).write_text(text)
+
     def chapter(self, slug: str, text: str) -> Path:
         """Write ``docs/<slug>.md``."""
         path = self.root / "docs" / f"{slug}.md"

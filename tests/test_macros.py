@@ -1,0 +1,86 @@
+"""A page's macros: rendered before blocks run, errors named by line, kept by --update."""
+
+from __future__ import annotations
+
+from tests.chapters import Handbook, exact
+
+
+def test_a_block_runs_with_its_macros_rendered(handbook: Handbook) -> None:
+    """The command and its expected output read the versions the pins give."""
+    handbook.pins(django="9.9.9", python="3.99", postgresql="77")
+    handbook.chapter_from("macros", new_line="same", old_line="same")
+
+    result = handbook.run("docs/macros.md")
+
+    result.assert_outcomes(passed=2)
+
+
+def test_changing_a_pin_changes_what_the_page_expects(handbook: Handbook) -> None:
+    """With Django pinned elsewhere, the same page expects that version and still passes;
+    the output block is checked against the rendered value, not the literal macro."""
+    handbook.pins(django="1.2.3")
+    handbook.chapter_from("macros", new_line="same", old_line="same")
+    page = handbook.root / "docs" / "macros.md"
+    page.write_text(
+        page.read_text().replace('Django {{ version("django") }} (', "Django 9.9.9 (", 1)
+    )
+
+    result = handbook.run("docs/macros.md")
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*Django 1.2.3 (1.2) on Python 3.99*"])
+
+
+def test_update_keeps_the_macros_of_lines_that_still_fit(handbook: Handbook) -> None:
+    """`--update` writes the new line, and the templated lines stay templated."""
+    handbook.pins()
+    page = handbook.chapter_from("macros", new_line="fresh", old_line="stale")
+    before = page.read_text()
+
+    handbook.run("docs/macros.md", "--update").assert_outcomes(passed=2)
+
+    assert page.read_text() == before.replace("\nstale\n", "\nfresh\n")
+    handbook.run("docs/macros.md").assert_outcomes(passed=2)
+
+
+def test_an_unknown_name_is_an_error_naming_its_line(handbook: Handbook) -> None:
+    handbook.pins()
+    handbook.chapter("typo", '# Typo\n\n```bash\necho {{ verison("django") }}\n```\n')
+
+    result = handbook.collect("docs/typo.md")
+
+    result.stdout.fnmatch_lines(
+        [
+            "*"
+            + exact("docs/typo.md:4: macro failed: 'verison' is undefined (a page can name: ")
+            + "*pin, postgresql, proof, python, requirement, series, verification_table, version)"
+        ]
+    )
+
+
+def test_a_package_nothing_pins_is_an_error_saying_where_pins_come_from(
+    handbook: Handbook,
+) -> None:
+    handbook.pins()
+    handbook.chapter("unpinned", '# Unpinned\n\n```bash\necho {{ pin("left-pad") }}\n```\n')
+
+    result = handbook.collect("docs/unpinned.md")
+
+    result.stdout.fnmatch_lines(
+        [
+            "*docs/unpinned.md:4: macro failed: no pin for 'left-pad' in "
+            "sample_project/requirements.txt*versions.toml [[]tools[]]*"
+        ]
+    )
+
+
+def test_a_macro_that_removes_lines_is_refused(handbook: Handbook) -> None:
+    """Line numbers in errors must stay true, so the page keeps its line count."""
+    handbook.pins()
+    handbook.chapter(
+        "lines", "# Lines\n\n{% if false %}\ngone\n{% endif %}\n\n```bash\ntrue\n```\n"
+    )
+
+    result = handbook.collect("docs/lines.md")
+
+    result.stdout.fnmatch_lines(["*docs/lines.md:1: macros changed the number of lines*"])
