@@ -6,6 +6,14 @@
 # Exits 1 if any line is FAIL. Run it with: bash check-prerequisites.sh
 set -eu
 
+# The versions the handbook is proved on. tests/test_versions.py keeps them equal to
+# versions.toml and to sample_project's Dockerfile and docker-compose.yml.
+PYTHON_OLDEST=3.10     # older is refused
+PYTHON_MAINTAINED=3.11 # the oldest that still gets security fixes
+PYTHON_NEWEST=3.13     # newer works, unproved
+PYTHON_IMAGE=3.12      # the Docker image's, and the one to install
+POSTGRESQL=16
+
 failures=0
 ok() { printf 'ok   %s\n' "$*"; }
 warn() { printf 'warn %s\n' "$*"; }
@@ -40,7 +48,7 @@ limited() {
 install_hint() {
   # shellcheck disable=SC2016 # $(brew --prefix) is printed for the reader to type
   case "$1:$OSTYPE" in
-    python:*) echo "uv python install 3.12, pyenv, or https://www.python.org/downloads/" ;;
+    python:*) echo "uv python install $PYTHON_IMAGE, pyenv, or https://www.python.org/downloads/" ;;
     git:darwin*) echo "brew install git, or xcode-select --install" ;;
     git:linux*) echo "sudo apt install git (Debian, Ubuntu), or see https://git-scm.com/downloads" ;;
     git:*) echo "https://git-scm.com/downloads" ;;
@@ -51,7 +59,7 @@ install_hint() {
   esac
 }
 
-# --- Python: 3.10 or newer (required) -------------------------------------------
+# --- Python: PYTHON_OLDEST or newer (required) ------------------------------------
 python=""
 for candidate in python3 python; do
   if have "$candidate"; then
@@ -60,20 +68,20 @@ for candidate in python3 python; do
   fi
 done
 if [ -z "$python" ]; then
-  fail "python: not found — install 3.12: $(install_hint python)"
+  fail "python: not found — install $PYTHON_IMAGE: $(install_hint python)"
 else
   version=$("$python" -c 'import platform; print(platform.python_version())' 2>/dev/null) ||
     version=""
   if [ -z "$version" ]; then
-    fail "python: $python does not run — install 3.12: $(install_hint python)"
+    fail "python: $python does not run — install $PYTHON_IMAGE: $(install_hint python)"
     python=""
-  elif ! at_least "$version" 3.10; then
-    fail "python $version: too old, the handbook needs 3.10 or newer — install 3.12: $(install_hint python)"
+  elif ! at_least "$version" "$PYTHON_OLDEST"; then
+    fail "python $version: too old, the handbook needs $PYTHON_OLDEST or newer — install $PYTHON_IMAGE: $(install_hint python)"
     python=""
-  elif ! at_least "$version" 3.11; then
-    warn "python $version: past its end of life (October 2026), no more security fixes; move to 3.12 or 3.13"
-  elif at_least "$version" 3.14; then
-    warn "python $version: newer than the handbook is proved on (3.10 to 3.13); the Docker image uses 3.12"
+  elif ! at_least "$version" "$PYTHON_MAINTAINED"; then
+    warn "python $version: past its end of life, no more security fixes; move to $PYTHON_IMAGE or $PYTHON_NEWEST"
+  elif ! at_least "$PYTHON_NEWEST" "${version%.*}"; then
+    warn "python $version: newer than the handbook is proved on ($PYTHON_OLDEST to $PYTHON_NEWEST); the Docker image uses $PYTHON_IMAGE"
   else
     ok "python $version"
   fi
@@ -170,13 +178,13 @@ fi
 
 # --- psql: the PostgreSQL client (optional) ---------------------------------------
 if ! have psql; then
-  warn "psql: not found (optional); install postgresql-client-16, or use the container's: docker compose exec db psql"
+  warn "psql: not found (optional); install postgresql-client-$POSTGRESQL, or use the container's: docker compose exec db psql"
 else
   read -r _ _ version _ <<<"$(psql --version)" # "psql (PostgreSQL) 16.4 (Debian 16.4-1)"
-  if at_least "$version" 16; then
+  if at_least "$version" "$POSTGRESQL"; then
     ok "psql $version"
   else
-    warn "psql $version: older than our PostgreSQL 16; pg_dump ${version%%.*} cannot dump a 16 server, use the container's: docker compose exec db pg_dump"
+    warn "psql $version: older than our PostgreSQL $POSTGRESQL; pg_dump ${version%%.*} cannot dump a $POSTGRESQL server, use the container's: docker compose exec db pg_dump"
   fi
 fi
 

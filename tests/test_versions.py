@@ -13,6 +13,7 @@ import tomllib
 import pytest
 import yaml
 
+from handbook.database import IMAGE
 from handbook.versions import VersionError, pins, read_python, variables
 from tests.chapters import ENGINE_ROOT
 
@@ -101,3 +102,40 @@ def _setup_python_versions(workflow: dict[str, object]) -> set[str]:
             if str(step.get("uses", "")).startswith("actions/setup-python"):
                 found.update(str(step["with"]["python-version"]).split())
     return found
+
+
+def test_the_prerequisites_check_knows_the_handbooks_versions() -> None:
+    """snippets/check-prerequisites.sh runs on a reader's machine, so it keeps copies."""
+    script = (ROOT / "snippets/check-prerequisites.sh").read_text()
+    constants = dict(re.findall(r"^([A-Z_]+)=(\S+)", script, re.M))
+    python = read_python(ROOT)
+    maintained = [version for version in python.supported if version not in python.end_of_life]
+
+    assert constants == {
+        "PYTHON_OLDEST": python.oldest,
+        "PYTHON_MAINTAINED": maintained[0],
+        "PYTHON_NEWEST": python.newest,
+        "PYTHON_IMAGE": python.image,
+        "POSTGRESQL": variables(ROOT)["postgresql"],
+    }
+
+
+def test_the_engines_postgresql_is_the_projects() -> None:
+    """Without a server, the engine starts the image docker-compose.yml runs."""
+    compose = yaml.safe_load((ROOT / "sample_project/docker-compose.yml").read_text())
+
+    assert compose["services"]["db"]["image"] == IMAGE
+
+
+def test_files_shown_in_the_pages_pin_what_the_pages_pin() -> None:
+    """A workflow or snippet that installs `name==version` uses the handbook's pin."""
+    known = pins(ROOT)
+    stale = []
+    for path in [*ROOT.glob("snippets/**/*"), *ROOT.glob(".github/workflows/*.yml")]:
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            for name, version in re.findall(r"\b([a-z][a-z0-9-]*)==(\d[\w.]*)", line):
+                if name in known and version not in known[name]:
+                    stale.append(f"{path.relative_to(ROOT)}:{number}: {name}=={version}")
+    assert not stale, f"pinned elsewhere at {known}: {stale}"
