@@ -21,6 +21,7 @@ def test_form_post_without_csrf_token_is_rejected(user: User) -> None:
 
 @pytest.mark.django_db
 def test_form_post_with_csrf_token_is_accepted() -> None:
+    # pragma: allowlist nextline secret
     User.objects.create_superuser("admin", password="correct horse")
     client = Client(enforce_csrf_checks=True)
     form = client.get("/admin/login/")
@@ -29,7 +30,7 @@ def test_form_post_with_csrf_token_is_accepted() -> None:
         "/admin/login/",
         {
             "username": "admin",
-            "password": "correct horse",
+            "password": "correct horse",  # pragma: allowlist secret
             "csrfmiddlewaretoken": form.context["csrf_token"],
         },
     )

@@ -25,9 +25,10 @@ VARIABLES = [
     "SECURE_SSL_REDIRECT",
 ]
 PRODUCTION_ENV = {
-    "SECRET_KEY": "k3y-" + "x1y2z3" * 10,
+    "SECRET_KEY": "k3y-" + "x1y2z3" * 10,  # pragma: allowlist secret
     "ALLOWED_HOSTS": "example.com,www.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://example.com",
+    # pragma: allowlist nextline secret
     "DATABASE_URL": "postgresql://app:secret@db.internal:5432/shop",
 }
 
@@ -111,7 +112,9 @@ def test_production_without_database_url_fails(
         "postgres//app@db/shop",  # no scheme either
         "mysql:app@db/shop",  # no //
         "oracle://app@db/shop",  # not a supported database
+        # pragma: allowlist nextline secret
         "postgresql://app:secret@db.internal:port/shop",  # port is not a number
+        # pragma: allowlist nextline secret
         "postgresql://app:secret@db.internal:5432",  # no database name
     ],
 )
@@ -121,6 +124,7 @@ def test_malformed_database_url_names_the_expected_form(
     """The message shows the form, never the value (it may hold a password)."""
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL is malformed") as e:
         load(monkeypatch, "myproject.settings.base", DATABASE_URL=url)
+    # pragma: allowlist nextline secret
     assert "postgresql://USER:PASSWORD@HOST:5432/NAME" in str(e.value)
     assert "secret" not in str(e.value)
 

@@ -7,7 +7,7 @@ from model_bakery.utils import seq
 
 from .models import User
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # pragma: allowlist secret
 
 user = Recipe(User, username=seq("user"), email=seq("user", suffix="@example.com"))
 

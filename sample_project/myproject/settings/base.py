@@ -100,6 +100,7 @@ TEMPLATES = [
 # ------------------------------------------------------------------------------
 DATABASE_SCHEMES = {"postgres", "postgresql", "mysql", "sqlite"}
 DATABASE_URL_FORM = (
+    # pragma: allowlist nextline secret
     "postgresql://USER:PASSWORD@HOST:5432/NAME, mysql://USER:PASSWORD@HOST:3306/NAME"
     " or sqlite:////absolute/path/db.sqlite3 (URL-encode special characters)"
 )

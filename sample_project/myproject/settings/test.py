@@ -9,7 +9,7 @@ from .base import *  # noqa: F403
 # Core: https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
 # ------------------------------------------------------------------------------
 DEBUG = False
-SECRET_KEY = "test-only-secret-key-not-used-anywhere-else"
+SECRET_KEY = "test-only-secret-key-not-used-anywhere-else"  # pragma: allowlist secret
 
 # ------------------------------------------------------------------------------
 # Passwords:

@@ -63,7 +63,7 @@ def test_anonymous_write_is_401_and_stores_nothing(api_client: APIClient) -> Non
 
 def test_basic_auth_credentials_are_accepted(api_client: APIClient) -> None:
     """curl -u user:password works against the API."""
-    User.objects.create_user("api", password="s3cret-pass")
+    User.objects.create_user("api", password="s3cret-pass")  # pragma: allowlist secret
     api_client.credentials(HTTP_AUTHORIZATION="Basic YXBpOnMzY3JldC1wYXNz")
 
     response = api_client.post("/api/products/", NEW_PRODUCT, format="json")
