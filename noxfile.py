@@ -226,20 +226,50 @@ def _production_env() -> dict[str, str]:
     }
 
 
+# Set by pages.yml when it publishes (see mkdocs.yml); a local build leaves them unset.
+PUBLISHING_VARIABLES = (
+    "HANDBOOK_SITE_URL",
+    "HANDBOOK_REPO_URL",
+    "HANDBOOK_REPO_NAME",
+    "HANDBOOK_EDIT_URI",
+    "HANDBOOK_VERSION_PROVIDER",
+)
+
+
+def _mkdocs_env(*, plain: bool = False) -> dict[str, str | None]:
+    """The site's macros import the engine; `plain` unsets the variables above."""
+    env: dict[str, str | None] = {**_QUIET_MKDOCS, "PYTHONPATH": str(ROOT)}
+    return env | dict.fromkeys(PUBLISHING_VARIABLES) if plain else env
+
+
 @nox.session(python=ENGINE_PYTHON)
 def docs(session: nox.Session) -> None:
-    """Build the site strictly into site/ (warnings fail), with the latest report."""
+    """Lint the GitHub workflows; build the site strictly into site/ (warnings fail)."""
     _install(session, "docs")
-    session.run("mkdocs", "build", "--strict", *session.posargs, env=_QUIET_MKDOCS)
+    _lint_workflows(session)
+    session.run("mkdocs", "build", "--strict", *session.posargs, env=_mkdocs_env())
+
+
+def _lint_workflows(session: nox.Session) -> None:
+    """actionlint, shellcheck included: without one it skips `run:` scripts, saying nothing.
+
+    The JSON-schema check of the workflows runs in the CI/CD chapter (docs/cicd.md).
+    """
+    session.run("shellcheck", "--version", silent=True)
+    session.run("actionlint", "-no-color")
 
 
 @nox.session(python=ENGINE_PYTHON)
 def site(session: nox.Session) -> None:
-    """Build the site, serve it on loopback and check it in Debian's chromium."""
+    """Check the site in Debian's chromium: as built here, as published, and versioned.
+
+    The tests build it again with the publishing variables, and deploy two releases with
+    mike in a temporary repository; see tests/browser/conftest.py.
+    """
     _install(session, "engine")  # pyproject's pytest options load the engine's plugin
     _install(session, "docs")
     _install(session, "browser")
-    session.run("mkdocs", "build", "--strict", "--quiet", env=_QUIET_MKDOCS)
+    session.run("mkdocs", "build", "--strict", "--quiet", env=_mkdocs_env(plain=True))
     session.run("pytest", "tests/browser", "-v", *session.posargs)
 
 
