@@ -9,6 +9,7 @@ matter from the reader::
       git: true                   # ...and committed, as a fresh clone would be
       database: postgresql        # a database of its own; DATABASE_URL and PG* set
       timeout: 120                # default seconds per block
+      cleanup: docker compose down -v   # run at the end, passed or failed
     ---
 """
 
@@ -44,6 +45,10 @@ class Settings:
     runs the chapter on another one)."""
     timeout: int = DEFAULT_TIMEOUT
     """Default timeout of a block, in seconds."""
+    cleanup: str | None = None
+    """Commands run when the chapter ends, passed, failed or interrupted: for what outlives
+    the terminal (containers, roles on a shared server). They run in the starting folder,
+    before services stop and the database is dropped, and must be safe to run twice."""
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,8 @@ class ChapterFile(pytest.File):
         run, self.run = self.run, None
         try:
             run.close()
+        except Failure as error:  # the chapter's cleanup: a clean report, no traceback
+            pytest.fail(str(error), pytrace=False)
         finally:
             variant = _variant(self.config, self.chapter)
             key = f"{self.chapter.slug}[{variant}]" if variant else self.chapter.slug

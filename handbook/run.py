@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shlex
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -20,13 +21,15 @@ from handbook.database import Server, chapter_database
 from handbook.directive import Kind
 from handbook.docker import docker_version
 from handbook.evaluators import EVALUATORS, Outcome
-from handbook.failure import Failure
+from handbook.failure import Failure, tail
 from handbook.mariadb import mariadb_database, mariadb_url, unavailable_reason
 from handbook.service import Services
 from handbook.terminal import Terminal
 from handbook.workspace import Workspace
 
 __all__ = ["BlockRecord", "ChapterRun", "Options"]
+
+CLEANUP_TIMEOUT = 120
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class ChapterRun:
         """Why no block of this run can run (a server that does not answer)."""
         self._unchecked: str | None = None
         """Why the next output block cannot be checked (its command did not really run)."""
+        self.cleanup_error: str | None = None
+        """How the chapter's cleanup failed, if it did."""
         try:
             self._open(server)
         except BaseException:
@@ -114,6 +119,8 @@ class ChapterRun:
         self.terminal = Terminal(self.workspace, extra, tools)
         self.services = Services(self.terminal)
         self._stack.callback(self.services.stop_all)
+        if settings.cleanup:
+            self._stack.callback(self._clean_up, settings.cleanup)  # first, as the stack unwinds
 
     def cwd(self) -> Path:
         return self.terminal.cwd()
@@ -158,12 +165,28 @@ class ChapterRun:
         self._updates.append((block, text))
 
     def close(self) -> None:
-        """Learn the terminal's versions, stop everything, write pending updates."""
+        """Learn the terminal's versions, stop everything, write pending updates.
+
+        Raises :class:`Failure` when the chapter's cleanup failed, after all of that.
+        """
         try:
             self.facts.update(self._versions())
         finally:
             self._stack.close()
         _apply_updates(self.options.root, self._updates)
+        if self.cleanup_error is not None:
+            raise Failure(self.cleanup_error)
+
+    def _clean_up(self, code: str) -> None:
+        start = shlex.quote(str(self.workspace.work))
+        result = self.terminal.run(f"cd -- {start}\n{code}\n", timeout=CLEANUP_TIMEOUT)
+        if result.status != 0:
+            how = "timed out" if result.timed_out else f"failed with exit status {result.status}"
+            self.cleanup_error = (
+                f"{self.chapter.path}:1: the chapter's cleanup {how} (handbook.cleanup in "
+                f"its front matter; it must be safe to run at any point)\n--- output ---\n"
+                f"{tail(result.output)}"
+            )
 
     def environment(self) -> dict[str, object]:
         documented = ("python", "reader_python", "django", "postgresql", "mariadb")

@@ -15,6 +15,7 @@ RUN_KEYS = {
     "date",
     "git_commit",
     "status",
+    "cleanup_error",
     "duration",
     "counts",
     "environment",

@@ -57,7 +57,8 @@ def test_interrupting_a_verification_leaves_nothing_behind(
     port = free_port()
     seconds = f"60.{uuid.uuid4().int % 10**6:06d}"  # a command line no one else has
     slug = f"interrupt-{uuid.uuid4().hex[:8]}"
-    handbook.chapter_from("interrupt", slug, port=port, seconds=seconds)
+    marker = handbook.root / "cleaned-up.txt"
+    handbook.chapter_from("interrupt", slug, port=port, seconds=seconds, marker=marker)
     command = [sys.executable, "-m", "pytest", "-p", "handbook.plugin", "-p", "no:cacheprovider"]
     verification = subprocess.Popen(
         [*command, f"docs/{slug}.md"],
@@ -91,3 +92,4 @@ def test_interrupting_a_verification_leaves_nothing_behind(
     assert leftovers == {}
     assert not port_open(port)
     assert workspaces(slug) == []
+    assert marker.read_text() == "cleaned up\n", "the chapter's cleanup ran"
