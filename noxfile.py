@@ -237,8 +237,8 @@ PUBLISHING_VARIABLES = (
 
 
 def _mkdocs_env(*, plain: bool = False) -> dict[str, str | None]:
-    """The site's macros import the engine; `plain` unsets the variables above."""
-    env: dict[str, str | None] = {**_QUIET_MKDOCS, "PYTHONPATH": str(ROOT)}
+    """mkdocs' environment; `plain` unsets the variables above."""
+    env: dict[str, str | None] = {**_QUIET_MKDOCS}
     return env | dict.fromkeys(PUBLISHING_VARIABLES) if plain else env
 
 

@@ -9,17 +9,23 @@ Pages name versions through handbook/versions.py's functions, registered here to
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from handbook.versions import variables
+_ROOT = Path(__file__).resolve().parent.parent
+# mkdocs-macros loads this file by its path, and the `mkdocs` and `mike` commands do not
+# put the repository on sys.path: the engine beside this file is made importable here.
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from handbook.versions import variables  # noqa: E402
 
 __all__ = ["REPORT_MACROS", "define_env"]
 
 REPORT_MACROS = ("proof", "verification_table")
 """Macros that read the report; the engine renders them as "" (see handbook/macros.py)."""
 
-_ROOT = Path(__file__).resolve().parent.parent
 _REPORT = _ROOT / "build" / "verification.json"
 
 

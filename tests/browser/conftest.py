@@ -93,10 +93,10 @@ def _run(command: list[str], cwd: Path, env: Mapping[str, str]) -> bytes:
 
 
 def _build_env(project: Path, variables: Mapping[str, str]) -> dict[str, str]:
-    """mkdocs' environment: this venv's tools first, the engine importable, `variables`."""
+    """mkdocs' environment: this venv's tools first, then `variables`."""
     env = {k: v for k, v in os.environ.items() if k not in VERSIONED}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    return env | {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project), **variables}
+    return env | {"NO_MKDOCS_2_WARNING": "1", **variables}
 
 
 @pytest.fixture(scope="session")
