@@ -38,12 +38,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# What pages.yml sets, with addresses on a reserved domain that never resolves: links
-# to them are checked, never followed. Material asks the GitHub API for stars and forks
-# only for a github.com repository, so these pages make no such request.
+# What pages.yml sets. The site's address is on a reserved domain that never resolves;
+# the repository is on github.com, as published, where Material's own source link would
+# ask the GitHub API for stars and forks (overrides/partials/source.html stops that, and
+# the page fixture fails a test that makes any request off loopback). Links are checked,
+# never followed.
 PUBLISHED = {
     "HANDBOOK_SITE_URL": "https://example.invalid/site/",
-    "HANDBOOK_REPO_URL": "https://example.invalid/handbook",
+    "HANDBOOK_REPO_URL": "https://github.com/example/handbook",
     "HANDBOOK_REPO_NAME": "example/handbook",
     "HANDBOOK_EDIT_URI": "edit/main/docs/",
 }
