@@ -2,6 +2,7 @@
 
 Measures, on this machine:
 
+- reading the pages: every chapter's macros rendered, includes expanded, blocks found;
 - a block: a trivial command through the terminal (restore state, run, save state);
 - a service: start ``python -m http.server`` in the background, probe it, stop it;
 - a database: start the PostgreSQL provider, create and drop a chapter's database;
@@ -20,6 +21,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from handbook.chapter import load_chapter
+from handbook.config import snippet_config
 from handbook.database import Server, chapter_database, start_server
 from handbook.report import read_report, report_path
 from handbook.service import Probe, Services
@@ -34,6 +37,7 @@ ROUNDS = 20
 def main() -> int:
     root = Path.cwd()
     results: dict[str, object] = {"rounds": ROUNDS}
+    results["read_pages_ms"] = _timed(lambda: _read_pages(root), rounds=5)
     workspace = Workspace("bench")
     try:
         terminal = Terminal(workspace)
@@ -65,6 +69,12 @@ def _timed(action: Callable[[], object], rounds: int = ROUNDS) -> dict[str, floa
     return {"median": round(statistics.median(samples), 1), "max": round(max(samples), 1)}
 
 
+def _read_pages(root: Path) -> None:
+    config = snippet_config(root)
+    for page in sorted((root / "docs").glob("*.md")):
+        load_chapter(page.relative_to(root), root, config)
+
+
 def _service(terminal: Terminal) -> None:
     port = _free_port()
     services = Services(terminal)
@@ -88,7 +98,7 @@ def _free_port() -> int:
 
 def _print(results: dict[str, object]) -> None:
     print(f"{'measure':<28} {'median ms':>10} {'max ms':>10}")
-    for key in ("block_ms", "service_ms", "database_create_drop_ms"):
+    for key in ("read_pages_ms", "block_ms", "service_ms", "database_create_drop_ms"):
         value = results[key]
         assert isinstance(value, dict)
         print(f"{key.removesuffix('_ms'):<28} {value['median']:>10} {value['max']:>10}")
