@@ -31,11 +31,17 @@ def render(text: str, name: Path, root: Path) -> str:
         return text
     # As mkdocs-macros with `on_undefined: strict`; keeping the final newline too.
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)  # noqa: S701 (Markdown, not HTML)
-    names = {**variables(root), **dict.fromkeys(REPORT_MACROS, _report_macro)}
     try:
-        rendered = env.from_string(text).render(**names)
+        template = env.from_string(text)
     except jinja2.TemplateSyntaxError as error:
-        raise ChapterError(f"{name}:{error.lineno}", f"macro syntax: {error.message}") from None
+        raise ChapterError(
+            f"{name}:{error.lineno}",
+            f"macro syntax: {error.message} (braces that are not macros, such as bash's "
+            "${#name} or a workflow's ${{ }}, go between {% raw %} and {% endraw %})",
+        ) from None
+    names = {**_versions(root, name), **dict.fromkeys(REPORT_MACROS, _report_macro)}
+    try:
+        rendered = template.render(**names)
     except jinja2.UndefinedError as error:
         known = ", ".join(sorted(names))
         raise ChapterError(
@@ -50,6 +56,16 @@ def render(text: str, name: Path, root: Path) -> str:
             "so that errors can name the page's lines",
         )
     return rendered
+
+
+def _versions(root: Path, name: Path) -> dict[str, Any]:
+    """The versions pages can name; a missing or broken version file names itself."""
+    try:
+        return variables(root)
+    except (OSError, ValueError, KeyError) as error:
+        raise ChapterError(
+            f"{name}:1", f"macros cannot read the versions ({type(error).__name__}: {error})"
+        ) from None
 
 
 def _report_macro(*_: Any, **__: Any) -> str:

@@ -84,3 +84,32 @@ def test_a_macro_that_removes_lines_is_refused(handbook: Handbook) -> None:
     result = handbook.collect("docs/lines.md")
 
     result.stdout.fnmatch_lines(["*docs/lines.md:1: macros changed the number of lines*"])
+
+
+def test_bash_braces_that_read_as_a_macro_name_their_line_and_the_way_out(
+    handbook: Handbook,
+) -> None:
+    """`${#name}` opens a Jinja comment: the site would mangle the line, so it fails here."""
+    handbook.chapter("braces", "# Braces\n\n```bash\necho ${#HOME}\n```\n")
+
+    result = handbook.collect("docs/braces.md")
+
+    result.stdout.fnmatch_lines(
+        [
+            "*docs/braces.md:4: macro syntax: Missing end of comment tag (braces that are not "
+            "macros*go between {% raw %} and {% endraw %})"
+        ]
+    )
+
+
+def test_a_missing_version_file_is_named(handbook: Handbook) -> None:
+    """A page with macros in a repository without versions.toml says which file it lacks."""
+    handbook.pins()
+    (handbook.root / "versions.toml").unlink()
+    handbook.chapter("lost", "# Lost\n\n```bash\necho {{ postgresql }}\n```\n")
+
+    result = handbook.collect("docs/lost.md")
+
+    result.stdout.fnmatch_lines(
+        ["*docs/lost.md:1: macros cannot read the versions (FileNotFoundError: *versions.toml')"]
+    )
