@@ -17,6 +17,8 @@ docs_dir: docs
 site_dir: site
 theme:
   name: mkdocs
+  custom_dir: {ENGINE_ROOT / "overrides"}
+watch: []
 nav:
   - Home: index.md
 """

@@ -2,7 +2,7 @@
 
     python check_pinned.py requirements.txt requirements-dev.txt
 
-A pinned requirement names one exact version (``requests==2.32.3``) and carries at least
+A pinned requirement names one exact version (``name==1.2.3``) and carries at least
 one ``--hash=sha256:...``: pip then installs exactly the files that were reviewed, and
 refuses a download whose content changed. Exit status 1 lists each line that is not.
 """
