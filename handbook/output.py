@@ -2,7 +2,8 @@
 
 In an output block, ``...`` stands for any text: within a line it matches any
 characters, and a line that is only ``...`` matches any number of lines (including
-none). Use it for what changes from run to run: times, ports, paths, hashes.
+none). Use it for what changes from run to run: times, ports, paths, hashes. A longer
+run of dots (pre-commit's ``black.........Passed``) is literal text.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ __all__ = ["diff", "matches", "normalise", "updated"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 WILDCARD = "..."
+# Exactly three dots: inside a dot leader they are text, and as wildcards there they
+# would also make a failing match backtrack for ever.
+_IN_LINE_WILDCARD = re.compile(r"(?<!\.)\.\.\.(?!\.)")
 
 
 def normalise(text: str) -> str:
@@ -140,6 +144,6 @@ def _pattern(expected: str) -> re.Pattern[str]:
         if line.strip() == WILDCARD:
             parts.append(r"(?:[^\n]*\n)*?")  # any number of whole lines
         else:
-            pieces = (re.escape(piece) for piece in line.split(WILDCARD))
+            pieces = (re.escape(piece) for piece in _IN_LINE_WILDCARD.split(line))
             parts.append("[^\n]*".join(pieces) + "\n")
     return re.compile("".join(parts))

@@ -77,3 +77,14 @@ def test_a_diff_shows_only_lines_that_really_differ() -> None:
 
     assert "+y" not in shown.splitlines()
     assert "+END" in shown.splitlines()
+
+
+def test_a_dot_leader_is_text_not_a_row_of_wildcards() -> None:
+    """pre-commit's `black.....Passed` must match its own dots, and fail fast when it
+    does not: 23 wildcards in a row would backtrack for ever on a mismatch."""
+    leader = "black" + "." * 67 + "Passed"
+
+    assert output.matches(leader, leader)
+    assert not output.matches(leader, "black" + "." * 67 + "Failed")
+    assert not output.matches(leader, "black" + "x" * 67 + "Passed")
+    assert output.matches("Took ...s.", "Took 3.2s.")
