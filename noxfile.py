@@ -77,6 +77,7 @@ nox.options.sessions = [
     "lint",
     "engine",
     "sample",
+    "compat",
     "chapters",
     *(
         f"{slug}({VARIANTS[slug][0]}={value!r})"
