@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.chapters import Handbook, exact
 
 
@@ -43,63 +45,44 @@ def test_update_keeps_the_macros_of_lines_that_still_fit(handbook: Handbook) -> 
     handbook.run("docs/macros.md").assert_outcomes(passed=2)
 
 
-def test_an_unknown_name_is_an_error_naming_its_line(handbook: Handbook) -> None:
-    handbook.pins()
-    handbook.chapter("typo", '# Typo\n\n```bash\necho {{ verison("django") }}\n```\n')
+# A page that cannot be rendered, and the error collection reports (fnmatch pattern).
+BAD_PAGES = {
+    "unknown name": (
+        'echo {{ verison("django") }}',
+        "*"
+        + exact("docs/bad.md:4: macro failed: 'verison' is undefined (a page can name: ")
+        + "*pin, postgresql, proof, python, requirement, series, verification_table, version)",
+    ),
+    "unpinned package": (
+        'echo {{ pin("left-pad") }}',
+        "*docs/bad.md:4: macro failed: no pin for 'left-pad' in "
+        "sample_project/requirements.txt*versions.toml [[]tools[]]*",
+    ),
+    # `${#name}` opens a Jinja comment: the site would mangle the line.
+    "bash braces": (
+        "echo ${#HOME}",
+        "*docs/bad.md:4: macro syntax: Missing end of comment tag (braces that are not "
+        "macros*go between {% raw %} and {% endraw %})",
+    ),
+    # Line numbers in errors must stay true, so a page keeps its line count.
+    "lines removed": (
+        "{% if false %}\ngone\n{% endif %}",
+        "*docs/bad.md:1: macros changed the number of lines*",
+    ),
+}
 
-    result = handbook.collect("docs/typo.md")
 
-    result.stdout.fnmatch_lines(
-        [
-            "*"
-            + exact("docs/typo.md:4: macro failed: 'verison' is undefined (a page can name: ")
-            + "*pin, postgresql, proof, python, requirement, series, verification_table, version)"
-        ]
-    )
-
-
-def test_a_package_nothing_pins_is_an_error_saying_where_pins_come_from(
-    handbook: Handbook,
+@pytest.mark.parametrize("case", BAD_PAGES)
+def test_a_page_whose_macros_cannot_render_is_an_error_naming_its_line(
+    handbook: Handbook, case: str
 ) -> None:
+    code, error = BAD_PAGES[case]
     handbook.pins()
-    handbook.chapter("unpinned", '# Unpinned\n\n```bash\necho {{ pin("left-pad") }}\n```\n')
+    handbook.chapter("bad", f"# Bad\n\n```bash\n{code}\n```\n")
 
-    result = handbook.collect("docs/unpinned.md")
+    result = handbook.collect("docs/bad.md")
 
-    result.stdout.fnmatch_lines(
-        [
-            "*docs/unpinned.md:4: macro failed: no pin for 'left-pad' in "
-            "sample_project/requirements.txt*versions.toml [[]tools[]]*"
-        ]
-    )
-
-
-def test_a_macro_that_removes_lines_is_refused(handbook: Handbook) -> None:
-    """Line numbers in errors must stay true, so the page keeps its line count."""
-    handbook.pins()
-    handbook.chapter(
-        "lines", "# Lines\n\n{% if false %}\ngone\n{% endif %}\n\n```bash\ntrue\n```\n"
-    )
-
-    result = handbook.collect("docs/lines.md")
-
-    result.stdout.fnmatch_lines(["*docs/lines.md:1: macros changed the number of lines*"])
-
-
-def test_bash_braces_that_read_as_a_macro_name_their_line_and_the_way_out(
-    handbook: Handbook,
-) -> None:
-    """`${#name}` opens a Jinja comment: the site would mangle the line, so it fails here."""
-    handbook.chapter("braces", "# Braces\n\n```bash\necho ${#HOME}\n```\n")
-
-    result = handbook.collect("docs/braces.md")
-
-    result.stdout.fnmatch_lines(
-        [
-            "*docs/braces.md:4: macro syntax: Missing end of comment tag (braces that are not "
-            "macros*go between {% raw %} and {% endraw %})"
-        ]
-    )
+    result.stdout.fnmatch_lines([error])
 
 
 def test_a_missing_version_file_is_named(handbook: Handbook) -> None:
