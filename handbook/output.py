@@ -29,8 +29,23 @@ def normalise(text: str) -> str:
 
 
 def matches(expected: str, actual: str) -> bool:
-    """True when ``actual`` fits ``expected`` (both normalised first)."""
-    return _pattern(normalise(expected)).fullmatch(normalise(actual) + "\n") is not None
+    """True when ``actual`` fits ``expected`` (both normalised first).
+
+    Line by line, by dynamic programming: ``fit[i][j]`` says whether expected lines
+    ``i:`` fit actual lines ``j:``. One regular expression for the whole block would
+    backtrack for minutes on a long output that does not fit.
+    """
+    old, new = normalise(expected).splitlines(), normalise(actual).splitlines()
+    fit = [[False] * (len(new) + 1) for _ in range(len(old) + 1)]
+    fit[len(old)][len(new)] = True
+    for i in range(len(old) - 1, -1, -1):
+        wildcard = old[i].strip() == WILDCARD
+        for j in range(len(new), -1, -1):
+            if wildcard:  # covers no more lines, or new[j] and maybe more
+                fit[i][j] = fit[i + 1][j] or (j < len(new) and fit[i][j + 1])
+            else:
+                fit[i][j] = j < len(new) and fit[i + 1][j + 1] and _fits(old[i], new[j])
+    return fit[0][0]
 
 
 def diff(expected: str, actual: str, where: str) -> str:
@@ -132,18 +147,13 @@ def _covers(expected_line: str, actual_line: str) -> bool:
     return expected_line.strip() == WILDCARD or _fits(expected_line, actual_line)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1 << 16)
 def _fits(expected_line: str, actual_line: str) -> bool:
-    return _pattern(expected_line).fullmatch(actual_line + "\n") is not None
+    """One line against one line; a line of only ``...`` is handled by the callers."""
+    return _pattern(expected_line).fullmatch(actual_line) is not None
 
 
-@functools.cache
-def _pattern(expected: str) -> re.Pattern[str]:
-    parts: list[str] = []
-    for line in expected.split("\n"):
-        if line.strip() == WILDCARD:
-            parts.append(r"(?:[^\n]*\n)*?")  # any number of whole lines
-        else:
-            pieces = (re.escape(piece) for piece in _IN_LINE_WILDCARD.split(line))
-            parts.append("[^\n]*".join(pieces) + "\n")
-    return re.compile("".join(parts))
+@functools.lru_cache(maxsize=1 << 12)
+def _pattern(expected_line: str) -> re.Pattern[str]:
+    pieces = (re.escape(piece) for piece in _IN_LINE_WILDCARD.split(expected_line))
+    return re.compile(".*".join(pieces))

@@ -88,3 +88,13 @@ def test_a_dot_leader_is_text_not_a_row_of_wildcards() -> None:
     assert not output.matches(leader, "black" + "." * 67 + "Failed")
     assert not output.matches(leader, "black" + "x" * 67 + "Passed")
     assert output.matches("Took ...s.", "Took 3.2s.")
+
+
+def test_a_long_output_that_does_not_fit_is_told_at_once() -> None:
+    """Several `...` lines over thousands of output lines: matched line by line, since one
+    regular expression for the block backtracked for minutes before saying no."""
+    expected = "...\nline ...\n...\nother ...\n...\nthird ...\n...\nEND"
+    actual = "\n".join(f"line {i}" if i % 3 else f"other {i}" for i in range(3000))
+
+    assert not output.matches(expected, actual)
+    assert output.matches(expected, actual + "\nthird x\nEND")
