@@ -3,6 +3,7 @@
 Measures, on this machine:
 
 - reading the pages: every chapter's macros rendered, includes expanded, blocks found;
+- an output check: a 3000-line output against a block with wildcards, that does not fit;
 - a block: a trivial command through the terminal (restore state, run, save state);
 - a service: start ``python -m http.server`` in the background, probe it, stop it;
 - a database: start the PostgreSQL provider, create and drop a chapter's database;
@@ -24,6 +25,7 @@ from pathlib import Path
 from handbook.chapter import load_chapter
 from handbook.config import snippet_config
 from handbook.database import Server, chapter_database, start_server
+from handbook.output import matches
 from handbook.report import read_report, report_path
 from handbook.service import Probe, Services
 from handbook.terminal import Terminal
@@ -38,6 +40,7 @@ def main() -> int:
     root = Path.cwd()
     results: dict[str, object] = {"rounds": ROUNDS}
     results["read_pages_ms"] = _timed(lambda: _read_pages(root), rounds=5)
+    results["output_check_ms"] = _timed(_output_check, rounds=5)
     workspace = Workspace("bench")
     try:
         terminal = Terminal(workspace)
@@ -75,6 +78,12 @@ def _read_pages(root: Path) -> None:
         load_chapter(page.relative_to(root), root, config)
 
 
+def _output_check() -> None:
+    expected = "...\nline ...\n...\nother ...\n...\nthird ...\n...\nEND"
+    actual = "\n".join(f"line {i}" if i % 3 else f"other {i}" for i in range(3000))
+    assert not matches(expected, actual)
+
+
 def _service(terminal: Terminal) -> None:
     port = _free_port()
     services = Services(terminal)
@@ -98,7 +107,8 @@ def _free_port() -> int:
 
 def _print(results: dict[str, object]) -> None:
     print(f"{'measure':<28} {'median ms':>10} {'max ms':>10}")
-    for key in ("read_pages_ms", "block_ms", "service_ms", "database_create_drop_ms"):
+    measures = ("read_pages_ms", "output_check_ms", "block_ms", "service_ms")
+    for key in (*measures, "database_create_drop_ms"):
         value = results[key]
         assert isinstance(value, dict)
         print(f"{key.removesuffix('_ms'):<28} {value['median']:>10} {value['max']:>10}")
