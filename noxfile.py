@@ -20,7 +20,7 @@ import nox
 # The sessions reuse parts of the engine that need only the standard library.
 ROOT = Path(__file__).parent.resolve()
 sys.path.insert(0, str(ROOT))
-from handbook.versions import pins, read_python  # noqa: E402 (needs the path above)
+from handbook.versions import read_python, series  # noqa: E402 (needs the path above)
 from handbook.workspace import copy_as_cloned  # noqa: E402
 
 nox.needs_version = ">=2025.2.9"
@@ -66,7 +66,7 @@ DEFAULT_VARIANTS = {
 SAMPLE = Path("sample_project")
 # (Python, Django) pairs the sample project is tested on: the pinned LTS everywhere, and
 # the newest Django on the Pythons it supports.
-DJANGO_SERIES = ".".join(next(iter(pins(ROOT)["django"])).split(".")[:2])
+DJANGO_SERIES = series(ROOT, "django")
 COMPAT = [(python, DJANGO_SERIES) for python in READER_PYTHONS] + [("3.12", "6"), ("3.13", "6")]
 MARIADB_URL = os.environ.get("MARIADB_URL", "mysql://root@127.0.0.1:3306/")
 

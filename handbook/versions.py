@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PIN_FILES", "Python", "VersionError", "pins", "read_python", "variables"]
+__all__ = ["PIN_FILES", "Python", "VersionError", "pins", "read_python", "series", "variables"]
 
 PIN_FILES = (
     "sample_project/requirements.txt",
@@ -66,31 +66,20 @@ class Python:
 def variables(root: Path) -> dict[str, Any]:
     """What the pages can name: the functions and values of the module docstring."""
     found = pins(root)
-    data = _data(root)
-
-    def version(name: str) -> str:
-        versions = found.get(_normal(name))
-        if not versions:
-            raise VersionError(f"no pin for {name!r} in {', '.join(_pin_sources())}")
-        if len(versions) > 1:
-            raise VersionError(
-                f"{name!r} has one pin per Python or platform (environment markers): "
-                f"{sorted(versions)}"
-            )
-        return next(iter(versions))
-
-    def series(name: str) -> str:
-        return ".".join(version(name).split(".")[:2])
-
     return {
-        "pin": lambda name: f"{name}=={version(name)}",
-        "version": version,
-        "series": series,
+        "pin": lambda name: f"{name}=={_one(found, name)}",
+        "version": lambda name: _one(found, name),
+        "series": lambda name: _series(_one(found, name)),
         "requirement": lambda name: _requirement(root, name),
         "python": read_python(root),
         "postgresql": _postgresql(root),
-        "kubernetes": str(data["kubernetes"]["version"]),
+        "kubernetes": str(_data(root)["kubernetes"]["version"]),
     }
+
+
+def series(root: Path, name: str) -> str:
+    """The release line (major.minor) of a pinned package: ``series(root, "django")``."""
+    return _series(_one(pins(root), name))
 
 
 def pins(root: Path) -> dict[str, set[str]]:
@@ -127,6 +116,22 @@ def _postgresql(root: Path) -> str:
     if not match:
         raise VersionError(f"sample_project/docker-compose.yml: db image {image!r} is not postgres")
     return match.group(1)
+
+
+def _one(found: dict[str, set[str]], name: str) -> str:
+    """The one version ``name`` is pinned to."""
+    versions = found.get(_normal(name))
+    if not versions:
+        raise VersionError(f"no pin for {name!r} in {', '.join(_pin_sources())}")
+    if len(versions) > 1:
+        raise VersionError(
+            f"{name!r} has one pin per Python or platform (environment markers): {sorted(versions)}"
+        )
+    return next(iter(versions))
+
+
+def _series(version: str) -> str:
+    return ".".join(version.split(".")[:2])
 
 
 def _requirement(root: Path, name: str) -> str:
