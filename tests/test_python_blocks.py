@@ -66,8 +66,9 @@ def test_an_unformatted_python_block_fails_with_the_formatters_diff(handbook: Ha
     )
 
 
-def test_an_unlinted_python_block_fails_with_the_linters_message(handbook: Handbook) -> None:
-    """An unused import on the page is a mistake a reader would copy."""
+def test_an_unlinted_python_block_fails_naming_the_line_of_the_page(handbook: Handbook) -> None:
+    """An unused import on the page is a mistake a reader would copy. The reader is sent
+    to the page line that has it, not to line 1 of stdin."""
     handbook.chapter_from("python-unlinted")
     line = handbook.line_of("python-unlinted", "import os")
 
@@ -78,20 +79,9 @@ def test_an_unlinted_python_block_fails_with_the_linters_message(handbook: Handb
         [
             f"docs/python-unlinted.md:{line - 1}: the Python block is not clean",
             "ruff failed:",
-            "*F401*`os` imported but unused",
+            f"*docs/python-unlinted.md:{line}:8: F401*`os` imported but unused",
         ]
     )
-
-
-def test_a_lint_message_names_the_line_of_the_page(handbook: Handbook) -> None:
-    """The reader is sent to the page line that has the problem, not to line 1 of stdin."""
-    handbook.chapter_from("python-unlinted")
-    line = handbook.line_of("python-unlinted", "import os")
-
-    result = handbook.run("docs/python-unlinted.md")
-
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([f"*docs/python-unlinted.md:{line}:8: F401*"])
 
 
 def test_a_python_block_imports_modules_from_the_terminals_directory(handbook: Handbook) -> None:
