@@ -4,6 +4,11 @@
 #   warn  optional, or usable with a caveat: the line says what changes
 #   FAIL  required and missing or too old: the line says how to install it
 # Exits 1 if any line is FAIL. Run it with: bash check-prerequisites.sh
+#
+# It checks every program the chapters call beyond bash, coreutils and the POSIX
+# utilities (grep, sed, diff, tar...); the handbook's tests fail on a page that calls
+# one it does not check. Programs that pip installs into the project's virtualenv
+# (pytest, black, gunicorn...) come with the project, so they are not checked here.
 set -eu
 
 # The versions the handbook is proved on. tests/test_versions.py keeps them equal to
@@ -56,17 +61,79 @@ install_hint() {
     pip:*) echo "$python -m ensurepip --upgrade" ;;
     build:darwin*) echo 'xcode-select --install; brew install pkg-config mysql-client; export PKG_CONFIG_PATH="$(brew --prefix)/opt/mysql-client/lib/pkgconfig"' ;;
     build:*) echo "sudo apt install build-essential pkg-config python3-dev libmariadb-dev (Debian, Ubuntu)" ;;
+    postgresql:darwin*) echo "brew install libpq" ;;
+    postgresql:*) echo "install postgresql-client-$POSTGRESQL" ;;
+    curl:darwin*) echo "brew install curl" ;;
+    envsubst:darwin*) echo "brew install gettext" ;;
+    envsubst:linux*) echo "sudo apt install gettext-base (Debian, Ubuntu)" ;;
+    openssl:darwin*) echo "brew install openssl@3" ;;
+    sqlite3:darwin*) echo "brew install sqlite" ;;
+    mariadb*:darwin*) echo "brew install mariadb" ;;
+    mariadb*:linux*) echo "sudo apt install mariadb-client (Debian, Ubuntu)" ;;
+    pgrep:darwin*) echo "it comes with macOS: check your PATH" ;;
+    pgrep:linux*) echo "sudo apt install procps (Debian, Ubuntu)" ;;
+    kubectl:darwin*) echo "brew install kubectl" ;;
+    kubectl:*) echo "see https://kubernetes.io/docs/tasks/tools/" ;;
+    # curl, nginx, openssl, sqlite3: Debian's package has the program's name.
+    *:darwin*) echo "brew install $1" ;;
+    *:linux*) echo "sudo apt install $1 (Debian, Ubuntu)" ;;
+    *) echo "your system's package manager: $1" ;;
   esac
+}
+
+# version_of PROGRAM: the version PROGRAM reports (1.22.1), or nothing.
+version_of() {
+  local out
+  case $1 in
+    nginx) out=$(nginx -v 2>&1) || out="" ;;              # "nginx version: nginx/1.22.1"
+    openssl) out=$(openssl version 2>&1) || out="" ;;     # "OpenSSL 3.0.15 3 Sep 2024"
+    kubectl) out=$(limited kubectl version --client 2>&1) || out="" ;; # "Client Version: v1.33.1"
+    pgrep) out=$(pgrep -V 2>&1) || out="" ;;              # "pgrep from procps-ng 4.0.2"
+    *) out=$("$1" --version 2>&1) || out="" ;;
+  esac
+  # mariadb 10: "mariadb  Ver 15.1 Distrib 10.11.6-MariaDB": 15.1 is the client's protocol
+  out=${out#*Distrib }
+  if [[ $out =~ [0-9]+\.[0-9]+(\.[0-9]+)? ]]; then echo "${BASH_REMATCH[0]}"; fi
+}
+
+# check_tool PROGRAM LEVEL WHAT: one line for PROGRAM, looked up on PATH.
+#   LEVEL required: FAIL when it is missing; optional: warn.
+#   WHAT: which chapters call it, and what changes without it.
+check_tool() {
+  local version
+  if have "$1"; then
+    version=$(version_of "$1")
+    ok "$1${version:+ $version}"
+  elif [ "$2" = required ]; then
+    fail "$1: not found; $3 — install it with $(install_hint "$1")"
+  else
+    warn "$1: not found (optional); $3 — $(install_hint "$1")"
+  fi
+}
+
+# check_postgresql_client PROGRAM WHY: psql's companions, pg_dump and pg_restore
+# (optional); WHY says what an older one cannot do.
+check_postgresql_client() {
+  local version
+  if ! have "$1"; then
+    warn "$1: not found (optional); $(install_hint postgresql), or use the container's: docker compose exec db $1"
+    return
+  fi
+  read -r _ _ version _ <<<"$("$1" --version)" # "pg_dump (PostgreSQL) 16.4 (Debian 16.4-1)"
+  if at_least "$version" "$POSTGRESQL"; then
+    ok "$1 $version"
+  else
+    warn "$1 $version: older than our PostgreSQL $POSTGRESQL, $2; use the container's: docker compose exec db $1"
+  fi
 }
 
 # --- Python: PYTHON_OLDEST or newer (required) ------------------------------------
 python=""
-for candidate in python3 python; do
-  if have "$candidate"; then
-    python=$candidate
-    break
-  fi
-done
+if have python3; then
+  python=python3
+elif have python; then
+  python=python
+fi
 if [ -z "$python" ]; then
   fail "python: not found — install $PYTHON_IMAGE: $(install_hint python)"
 else
@@ -176,9 +243,11 @@ else
   fi
 fi
 
-# --- psql: the PostgreSQL client (optional) ---------------------------------------
+# --- psql, pg_dump, pg_restore: the PostgreSQL client (optional) -----------------
+# The Configuration, Testing, Database and Rollback chapters call them; with Docker,
+# the database container has them too, so a missing client is a warning.
 if ! have psql; then
-  warn "psql: not found (optional); install postgresql-client-$POSTGRESQL, or use the container's: docker compose exec db psql"
+  warn "psql: not found (optional); $(install_hint postgresql), or use the container's: docker compose exec db psql"
 else
   read -r _ _ version _ <<<"$(psql --version)" # "psql (PostgreSQL) 16.4 (Debian 16.4-1)"
   if at_least "$version" "$POSTGRESQL"; then
@@ -187,6 +256,37 @@ else
     warn "psql $version: older than our PostgreSQL $POSTGRESQL; pg_dump ${version%%.*} cannot dump a $POSTGRESQL server, use the container's: docker compose exec db pg_dump"
   fi
 fi
+# pg_dump and pg_restore: backups and restores, in the Database and Rollback chapters.
+# They come with psql; an older pg_dump refuses to dump a newer server.
+check_postgresql_client pg_dump "it refuses to dump a $POSTGRESQL server"
+check_postgresql_client pg_restore "it cannot read a $POSTGRESQL pg_dump's backups"
+
+# --- Other databases' clients (optional) ------------------------------------------
+# Only the Database chapter calls them, for the backup and restore of the database it
+# runs on (PostgreSQL by default): the project reaches every database through Django.
+check_tool sqlite3 optional "the Database chapter's SQLite backup and restore need it"
+check_tool mariadb optional "the Database chapter's MariaDB restore needs it"
+check_tool mariadb-dump optional "the Database chapter's MariaDB backup needs it"
+
+# --- curl (required) --------------------------------------------------------------
+# Project setup, on the first morning, checks with curl that runserver answers, and the
+# Docker, Deployment and Security chapters ask their servers with it: without curl the
+# onboarding path cannot be followed as written.
+check_tool curl required "Project setup and later chapters ask the running site with it"
+
+# --- The Deployment and Security chapters' tools (optional) -----------------------
+# A week-one reader runs nginx in front of gunicorn on their own machine, with a
+# self-signed certificate. Without these, those two chapters' nginx steps cannot be
+# followed; the first day's chapters need none of them.
+check_tool openssl optional "the Deployment and Security chapters make a certificate with it"
+check_tool envsubst optional "the Deployment and Security chapters fill in the nginx site with it"
+check_tool nginx optional "the Deployment and Security chapters' nginx steps need it"
+check_tool pgrep optional "the Deployment chapter counts gunicorn's workers with it"
+
+# --- kubectl: the team's cluster (optional) ---------------------------------------
+# Only a real deploy or rollback talks to the cluster; deploy.sh --dry-run, which the
+# Deployment chapter runs, does not.
+check_tool kubectl optional "only real deploys and rollbacks to the team's cluster need it"
 
 # --- poetry: shown when present; the handbook installs with pip ------------------
 if have poetry; then
