@@ -7,7 +7,7 @@ matter from the reader::
     handbook:
       workspace: sample_project   # copied in as the reader's starting folder
       git: true                   # ...and committed, as a fresh clone would be
-      database: postgresql        # a database of its own; DATABASE_URL and PG* set
+      database: postgresql        # uses the reader's PostgreSQL (PG* in ~/.bashrc)
       timeout: 120                # default seconds per block
       cleanup: docker compose down -v   # run at the end, passed or failed
     ---
@@ -41,10 +41,15 @@ class Settings:
     git: bool = False
     """Make the starting directory a git repository with one commit."""
     database: str | None = None
-    """A database of the chapter's own: postgresql, sqlite or mariadb (``--database``
-    runs the chapter on another one)."""
+    """The reader's database server the page uses: postgresql, sqlite or mariadb
+    (``--database`` runs the chapter on another one). Its profile says where the server
+    is; the page creates its databases itself, by steps the reader sees."""
     timeout: int = DEFAULT_TIMEOUT
     """Default timeout of a block, in seconds."""
+    changes: tuple[str, ...] = ()
+    """What the page changes on the reader's machine and tells the reader so: ``~/path``
+    in HOME, ``database NAME`` or ``role NAME`` on their server. Anything else it changes
+    fails the page."""
     cleanup: str | None = None
     """Commands run when the chapter ends, passed, failed or interrupted: for what outlives
     the terminal (containers, roles on a shared server). They run in the starting folder,
@@ -90,7 +95,10 @@ def _settings(front_matter: str, where: Path) -> Settings:
         )
     if raw.get("database") not in (None, *DATABASES):
         raise ChapterError(f"{where}:1", f"handbook.database takes one of {', '.join(DATABASES)}")
-    return Settings(**raw)
+    changes = raw.get("changes", ())
+    if isinstance(changes, str) or not all(isinstance(c, str) for c in changes):
+        raise ChapterError(f"{where}:1", "handbook.changes takes a list of strings")
+    return Settings(**{**raw, "changes": tuple(changes)})
 
 
 def _check_order(blocks: Sequence[Block]) -> None:

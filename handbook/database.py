@@ -9,11 +9,14 @@ The server comes from the first provider that works:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,9 +28,11 @@ from psycopg import sql
 
 from handbook.docker import docker_available
 
-__all__ = ["Database", "Server", "chapter_database", "main", "start_server"]
+__all__ = ["Database", "Server", "chapter_database", "main", "reader_server", "start_server"]
 
 IMAGE = "postgres:16-alpine"
+SERVER_WAIT = 900.0
+"""Seconds a page waits for its turn on a server another chapter is using."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,27 @@ class Server:
             row = connection.execute("SHOW server_version").fetchone()
         return str(row[0]).split()[0] if row else "unknown"
 
+    def client_environment(self) -> dict[str, str]:
+        """The libpq variables that take ``psql``, ``createdb`` and ``pg_dump`` to this
+        server as this role: what a reader's profile holds for their own server."""
+        parts = urlsplit(self.url)
+        folder = parse_qs(parts.query).get("host", [""])[0]
+        env = {
+            "PGHOST": unquote(parts.hostname or "") or folder or "127.0.0.1",
+            "PGPORT": str(parts.port or 5432),
+            "PGUSER": unquote(parts.username or "postgres"),
+        }
+        if parts.password:
+            env["PGPASSWORD"] = unquote(parts.password)
+        return env
+
+    def contents(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The server's databases and roles, by name."""
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            databases = connection.execute("SELECT datname FROM pg_database").fetchall()
+            roles = connection.execute("SELECT rolname FROM pg_roles").fetchall()
+        return frozenset(row[0] for row in databases), frozenset(row[0] for row in roles)
+
 
 @dataclass(frozen=True)
 class Database:
@@ -55,20 +81,27 @@ class Database:
     name: str
     server: Server
 
-    def environment(self) -> dict[str, str]:
-        """DATABASE_URL and the libpq PG* variables, for the chapter's terminal."""
-        parts = urlsplit(self.url)
-        socket = parse_qs(parts.query).get("host", [""])[0]
-        env = {
-            "DATABASE_URL": self.url,
-            "PGHOST": unquote(parts.hostname or "") or socket or "127.0.0.1",
-            "PGPORT": str(parts.port or 5432),
-            "PGUSER": unquote(parts.username or "postgres"),
-            "PGDATABASE": self.name,
-        }
-        if parts.password:
-            env["PGPASSWORD"] = unquote(parts.password)
-        return env
+
+@contextmanager
+def reader_server(server: Server, wait: float = SERVER_WAIT) -> Iterator[list[str]]:
+    """A page's turn on the reader's server, and the server as it was afterwards.
+
+    Pages create their own databases and roles by visible steps (``createdb``), with
+    names a reader would choose, so pages that share a server take turns on it (a claim
+    in Linux's abstract socket namespace, released however the process ends). When the
+    page ends, whatever it created and left is dropped; the yielded list then names it,
+    so the run can say what the page left on the reader's server.
+    """
+    claim = _claim_server(server, wait)
+    try:
+        databases, roles = server.contents()
+        left: list[str] = []
+        try:
+            yield left
+        finally:
+            left.extend(_drop_new(server, databases, roles))
+    finally:
+        claim.close()
 
 
 @contextmanager
@@ -98,6 +131,38 @@ def chapter_database(server: Server, slug: str) -> Iterator[Database]:
             connection.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+def _drop_new(server: Server, databases: frozenset[str], roles: frozenset[str]) -> list[str]:
+    """Drop the databases and roles made since ``databases`` and ``roles``; their names."""
+    now_databases, now_roles = server.contents()
+    new_databases = sorted(now_databases - databases)
+    new_roles = sorted(now_roles - roles)
+    with psycopg.connect(server.url, autocommit=True) as connection:
+        for name in new_databases:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+        for name in new_roles:
+            connection.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+    return [f"database {name}" for name in new_databases] + [f"role {name}" for name in new_roles]
+
+
+def _claim_server(server: Server, wait: float) -> socket.socket:
+    claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    name = hashlib.sha256(server.url.encode()).hexdigest()[:16]
+    give_up = time.monotonic() + wait
+    while True:
+        try:
+            claim.bind(f"\0handbook-server-{name}")
+            return claim
+        except OSError:
+            if time.monotonic() > give_up:
+                claim.close()
+                raise LookupError(
+                    f"the PostgreSQL server stayed in use by another chapter for {wait:g}s"
+                ) from None
+            time.sleep(0.5)
 
 
 def _with_database(url: str, name: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from handbook.config import site_extra
 from handbook.errors import ChapterError
 from handbook.site_macros import REPORT_MACROS
 from handbook.versions import variables
@@ -39,7 +40,11 @@ def render(text: str, name: Path, root: Path) -> str:
             f"macro syntax: {error.message} (braces that are not macros, such as bash's "
             "${#name} or a workflow's ${{ }}, go between {% raw %} and {% endraw %})",
         ) from None
-    names = {**_versions(root, name), **dict.fromkeys(REPORT_MACROS, _report_macro)}
+    names = {
+        **site_extra(root),
+        **_versions(root, name),
+        **dict.fromkeys(REPORT_MACROS, _report_macro),
+    }
     try:
         rendered = template.render(**names)
     except jinja2.UndefinedError as error:

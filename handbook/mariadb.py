@@ -1,21 +1,26 @@
-"""MariaDB (or MySQL) for a chapter run on it: a database of its own on a server you run.
+"""MariaDB (or MySQL) for a chapter run on it: the reader's server, which you run.
 
-The server is ``MARIADB_URL`` (default ``mysql://root@127.0.0.1:3306/``). Where none
-answers, the chapter's blocks are reported as shown, with that reason.
+The server is ``MARIADB_URL`` (default ``mysql://root@127.0.0.1:3306/``); the reader's
+``~/.my.cnf`` says where it is, and the page creates its databases by visible steps.
+Where no server answers, the chapter's blocks are reported as shown, with that reason.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pymysql
 
-__all__ = ["MariaDB", "mariadb_database", "mariadb_url", "unavailable_reason"]
+__all__ = [
+    "client_settings",
+    "mariadb_url",
+    "reader_server",
+    "server_version",
+    "unavailable_reason",
+]
 
 DEFAULT_URL = "mysql://root@127.0.0.1:3306/"
 
@@ -24,25 +29,24 @@ def mariadb_url() -> str:
     return os.environ.get("MARIADB_URL", DEFAULT_URL)
 
 
-@dataclass(frozen=True)
-class MariaDB:
-    """A database of a chapter's own on the MariaDB server."""
+def client_settings(url: str) -> dict[str, str]:
+    """The ``[client]`` settings of ``~/.my.cnf`` that take ``mariadb`` to this server."""
+    parts = urlsplit(url)
+    settings = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": str(parts.port or 3306),
+        "user": unquote(parts.username or "root"),
+    }
+    if parts.password:
+        settings["password"] = unquote(parts.password)
+    return settings
 
-    url: str
-    name: str
-    version: str
 
-    def environment(self) -> dict[str, str]:
-        """DATABASE_URL and the variables the mariadb/mysql client reads."""
-        parts = urlsplit(self.url)
-        env = {
-            "DATABASE_URL": self.url,
-            "MYSQL_HOST": parts.hostname or "127.0.0.1",
-            "MYSQL_TCP_PORT": str(parts.port or 3306),
-        }
-        if parts.password:
-            env["MYSQL_PWD"] = unquote(parts.password)
-        return env
+def server_version(url: str) -> str:
+    with _connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT VERSION()")
+        row = cursor.fetchone()
+    return str(row[0]).split("-")[0] if row else "unknown"
 
 
 def unavailable_reason(url: str) -> str | None:
@@ -55,19 +59,27 @@ def unavailable_reason(url: str) -> str | None:
 
 
 @contextmanager
-def mariadb_database(url: str, slug: str) -> Iterator[MariaDB]:
-    """Create a uniquely named database, and drop it however the chapter ends."""
-    name = f"handbook_{slug.replace('-', '_')}_{uuid.uuid4().hex[:8]}"
-    with _connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-        cursor.execute("SELECT VERSION()")
-        row = cursor.fetchone()
-    version = str(row[0]).split("-")[0] if row else "unknown"
+def reader_server(url: str) -> Iterator[list[str]]:
+    """A page's time on the reader's MariaDB server; what it created is dropped after.
+
+    The yielded list then names the databases the page left behind.
+    """
+    before = _databases(url)
+    left: list[str] = []
     try:
-        yield MariaDB(urlunsplit(urlsplit(url)._replace(path="/" + name)), name, version)
+        yield left
     finally:
+        new = sorted(_databases(url) - before)
         with _connect(url) as connection, connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            for name in new:
+                cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        left.extend(f"database {name}" for name in new)
+
+
+def _databases(url: str) -> frozenset[str]:
+    with _connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SHOW DATABASES")
+        return frozenset(str(row[0]) for row in cursor.fetchall())
 
 
 def _connect(url: str) -> pymysql.connections.Connection[pymysql.cursors.Cursor]:

@@ -23,11 +23,13 @@ from handbook.database import Server, start_server
 from handbook.directive import DATABASES
 from handbook.errors import ChapterError
 from handbook.failure import Failure
+from handbook.project import published, read_project
 from handbook.report import merge_report, report_path, run_entry
 from handbook.run import ChapterRun, Options
 
 _SERVER = pytest.StashKey[ExitStack]()
 _SERVER_VALUE = pytest.StashKey[Server]()
+_PROJECT = pytest.StashKey[Path | None]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -90,14 +92,17 @@ class ChapterFile(pytest.File):
         if self.run is None:
             return
         run, self.run = self.run, None
+        problem: str | None = None
         try:
             run.close()
-        except Failure as error:  # the chapter's cleanup: a clean report, no traceback
-            pytest.fail(str(error), pytrace=False)
+        except Failure as error:  # cleanup, or the reader's machine: a report, no traceback
+            problem = str(error)
         finally:
             variant = _variant(self.config, self.chapter)
             key = f"{self.chapter.slug}[{variant}]" if variant else self.chapter.slug
             merge_report(report_path(self.config.rootpath), {key: run_entry(run, variant)})
+        if problem is not None:
+            pytest.fail(problem, pytrace=False)
 
     def _server(self) -> Server | None:
         wanted = self.config.getoption("database") or self.chapter.settings.database
@@ -142,8 +147,20 @@ class BlockItem(pytest.Item):
         return parent.run
 
 
+def _published(config: pytest.Config) -> Path | None:
+    """The git config that sends the project's published URL to its stand-in (made once)."""
+    if _PROJECT not in config.stash:
+        project = read_project(config.rootpath)
+        stack = config.stash[_SERVER]
+        config.stash[_PROJECT] = (
+            stack.enter_context(published(config.rootpath, project)) if project else None
+        )
+    return config.stash[_PROJECT]
+
+
 def _options(config: pytest.Config) -> Options:
     return Options(
+        git_config=_published(config),
         root=config.rootpath,
         reader_python=config.getoption("reader_python") or _engine_python(),
         database=config.getoption("database"),

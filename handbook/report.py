@@ -17,6 +17,7 @@ Each run::
       "date": "2026-11-25T10:00:00+00:00",   "git_commit": "1a2b3c4" | "1a2b3c4+dirty",
       "status": "passed" | "failed",   "duration": 12.3,          # seconds
       "cleanup_error": null | "what the chapter's cleanup printed when it failed",
+      "machine_error": null | "what the page changed on the reader's machine unsaid",
       "counts": {"passed": 7, "failed": 0, "emulated": 0, "shown": 1, "not run": 0},
       "environment": {
         "engine_python": "3.12.1",          # the Python running the engine
@@ -73,9 +74,10 @@ def run_entry(run: ChapterRun, variant: str | None) -> dict[str, Any]:
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "git_commit": _git_commit(run.options.root),
         "status": "failed"
-        if counts["failed"] or counts["not run"] or run.cleanup_error
+        if counts["failed"] or counts["not run"] or run.cleanup_error or run.machine_error
         else "passed",
         "cleanup_error": run.cleanup_error,
+        "machine_error": run.machine_error,
         "duration": round(sum(r.duration for r in run.records), 2),
         "counts": {status: counts.get(status, 0) for status in STATUSES},
         "environment": run.environment(),

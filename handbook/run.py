@@ -17,12 +17,14 @@ from pathlib import Path
 
 from handbook.block import Block
 from handbook.chapter import Chapter
-from handbook.database import Server, chapter_database
+from handbook.database import Server, reader_server
 from handbook.directive import Kind
 from handbook.docker import docker_version
 from handbook.evaluators import EVALUATORS, Outcome
 from handbook.failure import Failure, tail
-from handbook.mariadb import mariadb_database, mariadb_url, unavailable_reason
+from handbook.mariadb import client_settings, mariadb_url, server_version, unavailable_reason
+from handbook.mariadb import reader_server as mariadb_server
+from handbook.reader import home_changes, prepare_home, snapshot
 from handbook.service import Services
 from handbook.terminal import Terminal
 from handbook.workspace import Workspace
@@ -45,6 +47,9 @@ class Options:
     update: bool = False
     """Rewrite output blocks from what actually ran."""
     keep_workspace: bool = False
+    git_config: Path | None = None
+    """The system git config of the reader's terminal: it sends the project's published
+    URL to the engine's stand-in (handbook/project.py)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,11 @@ class ChapterRun:
         """Why the next output block cannot be checked (its command did not really run)."""
         self.cleanup_error: str | None = None
         """How the chapter's cleanup failed, if it did."""
+        self.machine_error: str | None = None
+        """How the page left the reader's machine changed without saying so, if it did."""
+        self._left: list[str] = []
+        """What the page left on the reader's database server (known once it is closed)."""
+        self._home: dict[str, str] = {}
         try:
             self._open(server)
         except BaseException:
@@ -96,27 +106,31 @@ class ChapterRun:
         if settings.git:
             self.workspace.make_repository()
         self.facts["reader_python"] = self.workspace.use_python(self.options.reader_python)
-        extra: dict[str, str] = {}
+        postgresql: dict[str, str] = {}
+        mariadb: dict[str, str] | None = None
         tools: list[str] = []
         if self.database == "postgresql":
             if server is None:
                 raise LookupError("this chapter needs PostgreSQL, and no server was started")
-            database = self._stack.enter_context(chapter_database(server, self.chapter.slug))
-            extra.update(database.environment())
+            self._left = self._stack.enter_context(reader_server(server))
+            postgresql = server.client_environment()
             if server.client_bin:
-                # pg_dump must be at least the server's version: use the server's own tools.
+                # pg_dump must be at least the server's version: the server's own tools.
                 tools.append(server.client_bin)
             self.facts.update(database_provider=server.provider, postgresql=server.version())
         elif self.database == "mariadb":
             url = mariadb_url()
             self.unavailable = unavailable_reason(url)
             if self.unavailable is None:
-                maria = self._stack.enter_context(mariadb_database(url, self.chapter.slug))
-                extra.update(maria.environment())
-                self.facts.update(database_provider="MARIADB_URL", mariadb=maria.version)
+                self._left = self._stack.enter_context(mariadb_server(url))
+                mariadb = client_settings(url)
+                self.facts.update(database_provider="MARIADB_URL", mariadb=server_version(url))
         elif self.database == "sqlite":
             self.facts.update(database_provider="sqlite")
-        self.terminal = Terminal(self.workspace, extra, tools)
+        prepare_home(self.workspace.home, postgresql, mariadb)
+        self._home = snapshot(self.workspace.home)
+        network = {"GIT_CONFIG_SYSTEM": str(self.options.git_config)}
+        self.terminal = Terminal(self.workspace, network if self.options.git_config else {}, tools)
         self.services = Services(self.terminal)
         self._stack.callback(self.services.stop_all)
         if settings.cleanup:
@@ -167,15 +181,25 @@ class ChapterRun:
     def close(self) -> None:
         """Learn the terminal's versions, stop everything, write pending updates.
 
-        Raises :class:`Failure` when the chapter's cleanup failed, after all of that.
+        Raises :class:`Failure` after all of that when the chapter's cleanup failed, or
+        when a page that passed left the reader's machine changed where it did not say.
         """
+        changed: list[str] = []
         try:
             self.facts.update(self._versions())
+            changed = home_changes(
+                self._home, snapshot(self.workspace.home), self.chapter.settings.changes
+            )
         finally:
             self._stack.close()
         _apply_updates(self.options.root, self._updates)
         if self.cleanup_error is not None:
             raise Failure(self.cleanup_error)
+        declared = set(self.chapter.settings.changes)
+        changed += [thing for thing in self._left if thing not in declared]
+        if changed and self.failed_at is None:
+            self.machine_error = _changed_message(self.chapter.path, changed)
+            raise Failure(self.machine_error)
 
     def _clean_up(self, code: str) -> None:
         start = shlex.quote(str(self.workspace.work))
@@ -211,6 +235,17 @@ class ChapterRun:
             "python": lines[0] if result.status == 0 else None,
             "django": None if lines[1] == "-" else lines[1],
         }
+
+
+def _changed_message(chapter: Path, changed: list[str]) -> str:
+    lines = "\n".join(f"  {thing}" for thing in changed)
+    return (
+        f"{chapter}:1: the page changed the reader's machine and does not say so:\n{lines}\n"
+        "A page leaves the reader's HOME, git identity and database server as it found "
+        "them. Undo the change by a visible step (dropdb, rm), or, when the reader wants it "
+        "and the page tells them, list it under handbook.changes in the front matter "
+        "(~/path for HOME, `database NAME` or `role NAME` for the server)."
+    )
 
 
 def _apply_updates(root: Path, updates: list[tuple[Block, str]]) -> None:

@@ -3,7 +3,8 @@
 Each block runs in a new ``bash`` (its own process group, so a timeout kills all of it),
 which first restores what the previous block left behind: the working directory,
 variables (exported or not), functions such as an activated virtualenv's ``deactivate``,
-and aliases. The block runs with ``set -Eeo pipefail``: the first failing command fails
+and aliases. Before the first block, it reads the reader's ``~/.bashrc``, as a new
+terminal does. The block runs with ``set -Eeo pipefail``: the first failing command fails
 the block, and an ERR trap records that command's line.
 """
 
@@ -30,6 +31,8 @@ shopt -s expand_aliases
 if [[ -s $__hb_state ]]; then
   while read -r __hb_name; do unset "$__hb_name" 2>/dev/null; done < <(compgen -e)
   source "$__hb_state"
+elif [[ -f $HOME/.bashrc ]]; then
+  source "$HOME/.bashrc"  # a new terminal reads the reader's profile
 fi
 __hb_save() {
   __hb_status=$?
@@ -100,6 +103,8 @@ class Terminal:
         """``extra_env`` is added to the environment; ``tools`` folders go first on PATH."""
         self.workspace = workspace
         self.env = {**terminal_environment(workspace), **(extra_env or {})}
+        if "GIT_CONFIG_SYSTEM" in self.env:
+            del self.env["GIT_CONFIG_NOSYSTEM"]  # it would hide the system config given
         self.env["PATH"] = os.pathsep.join([*(tools or []), self.env["PATH"]])
         self._count = 0
         self._script = workspace.control / "terminal.sh"

@@ -13,6 +13,7 @@ The folder is removed when the chapter ends, unless the run was asked to keep it
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -47,6 +48,9 @@ _KEPT = (
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
 )
+# Tools installed in the real HOME keep their state there, as they do on the reader's
+# machine (its HOME has them already): variable -> the folder they default to.
+_TOOL_HOMES = {"RUSTUP_HOME": ".rustup", "CARGO_HOME": ".cargo", "PYENV_ROOT": ".pyenv"}
 
 
 class Workspace:
@@ -115,8 +119,17 @@ def terminal_environment(workspace: Workspace) -> dict[str, str]:
     # Caches stay shared across runs: a reader's machine keeps them too.
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     env["PIP_CACHE_DIR"] = str(cache / "pip")
+    for name, folder in _TOOL_HOMES.items():
+        found = [home / folder for home in _real_homes() if (home / folder).is_dir()]
+        if name in os.environ or found:
+            env[name] = os.environ.get(name, str(found[0]) if found else "")
     env["UV_CACHE_DIR"] = os.environ.get("UV_CACHE_DIR", str(cache / "uv"))
     return env
+
+
+def _real_homes() -> list[Path]:
+    """HOME, and the user's login folder (a test runner may have moved HOME)."""
+    return [Path.home(), Path(pwd.getpwuid(os.getuid()).pw_dir)]
 
 
 def _reader_path() -> str:

@@ -1,4 +1,8 @@
-"""A chapter that asks for PostgreSQL gets a database of its own, dropped when it ends."""
+"""A chapter that uses PostgreSQL gets the reader's server, as the reader's profile names it.
+
+No database, no DATABASE_URL: the page creates its own by visible steps, and whatever it
+leaves on the server fails the page and is dropped.
+"""
 
 from __future__ import annotations
 
@@ -29,46 +33,67 @@ def databases_on_the_server() -> set[str]:
 
 @pytest.mark.database
 @needs_server
-def test_a_chapter_gets_its_own_database_on_the_database_url_server(
+def test_a_chapter_reaches_the_database_url_server_through_the_readers_profile(
     handbook: Handbook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """psql and DATABASE_URL reach the chapter's database; nothing is left on the server."""
+    """psql reaches the server the profile names; no database is pre-set, none is left."""
     monkeypatch.setenv("DATABASE_URL", SERVER)
     record = tmp_path / "record"
-    handbook.chapter_from("database", record=record)
+    handbook.chapter_from("database", record=record, last="dropdb shop")
     before = databases_on_the_server()
 
     result = handbook.run("docs/database.md")
 
-    result.assert_outcomes(passed=4)
-    name, host = record.read_text().split()
-    assert name.startswith("handbook_database_")
-    assert host == "127.0.0.1"
-    assert name not in databases_on_the_server()
-    assert not {n for n in databases_on_the_server() - before if n.startswith("handbook_database")}
+    result.assert_outcomes(passed=5)
+    assert record.read_text().split() == ["unset", "unset", "127.0.0.1"]
+    assert databases_on_the_server() == before
     environment = handbook.report()["runs"]["database"]["environment"]
     assert environment["database_provider"] == "DATABASE_URL"
     assert environment["postgresql"].split(".")[0].isdigit()
 
 
 @pytest.mark.database
-def test_without_database_url_a_chapter_gets_its_own_database_from_pgserver(
+def test_without_database_url_the_readers_server_is_a_pgserver(
     handbook: Handbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A machine with no server and no Docker still proves database chapters, and cleans up."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     record = tmp_path / "record"
-    handbook.chapter_from("database", record=record)
+    handbook.chapter_from("database", record=record, last="dropdb shop")
 
     result = handbook.run("docs/database.md")
 
-    result.assert_outcomes(passed=4)
-    name, socket_folder = record.read_text().split()
-    assert name.startswith("handbook_database_")
+    result.assert_outcomes(passed=5)
+    database_url, database, socket_folder = record.read_text().split()
+    assert (database_url, database) == ("unset", "unset")
     assert socket_folder.startswith("/")
     assert not Path(socket_folder).exists()  # the whole temporary server is gone
     environment = handbook.report()["runs"]["database"]["environment"]
     assert environment["database_provider"] == "pgserver"
+
+
+@pytest.mark.database
+def test_a_database_the_page_leaves_on_the_readers_server_fails_it_and_is_dropped(
+    handbook: Handbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader's server keeps what a page makes: the page must drop it, or say it stays."""
+    if SERVER:  # CI's second pass: the reader's own server, which must be left clean
+        monkeypatch.setenv("DATABASE_URL", SERVER)
+    handbook.chapter_from("database", record=tmp_path / "record", last="createdb scratch")
+    before = databases_on_the_server() if SERVER else set()
+
+    result = handbook.run("docs/database.md")
+
+    result.assert_outcomes(passed=5, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*docs/database.md:1: the page changed the reader's machine and does not say so:",
+            "  database scratch",
+            "  database shop",
+        ]
+    )
+    if SERVER:
+        assert databases_on_the_server() == before
 
 
 @pytest.mark.database
@@ -91,4 +116,4 @@ def test_django_migrates_into_the_chapters_database(
     run = handbook.report()["runs"]["django"]
     assert run["environment"]["django"].startswith("5.2.")
     assert run["environment"]["database_provider"] == "DATABASE_URL"
-    assert not {n for n in databases_on_the_server() - before if n.startswith("handbook_django")}
+    assert databases_on_the_server() == before

@@ -16,6 +16,7 @@ RUN_KEYS = {
     "git_commit",
     "status",
     "cleanup_error",
+    "machine_error",
     "duration",
     "counts",
     "environment",
