@@ -6,6 +6,7 @@ message. A new kind of block is a new evaluator here, not a branch in the runner
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -121,7 +122,12 @@ def handle_file(run: ChapterRun, block: Block) -> Outcome:
                 diff = f"(page ends {block.code[-2:]!r}, file ends {actual[-2:]!r})"
             raise Failure(f"{block.where()}: {relative} differs from the page\n{diff}")
         return Outcome("passed")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        folder = os.path.relpath(target.parent, run.cwd())
+        raise Failure(
+            f"{block.where()}: the folder {folder} does not exist, so a reader cannot save "
+            f"{relative} there: make it by a visible step first (mkdir -p {folder})"
+        )
     target.write_text(block.code)
     return Outcome("passed")
 

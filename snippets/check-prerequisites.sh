@@ -216,8 +216,13 @@ else
     fail "git $version: too old, the handbook needs 2.28 or newer (git init -b) — install it with $(install_hint git)"
   else
     ok "git $version"
-    if ! git config --global user.name >/dev/null || ! git config --global user.email >/dev/null; then
-      warn "git: user.name or user.email is not set yet; the Git chapter sets them"
+    # Every commit records who made it; no page sets this for you.
+    name=$(git config --global user.name) || name=""
+    email=$(git config --global user.email) || email=""
+    if [ -z "$name" ] || [ -z "$email" ]; then
+      fail "git: who you are is not set — git config --global user.name \"Your Name\"; git config --global user.email you@example.com"
+    else
+      ok "git identity: $name <$email>"
     fi
   fi
 fi
@@ -254,6 +259,20 @@ else
     ok "psql $version"
   else
     warn "psql $version: older than our PostgreSQL $POSTGRESQL; pg_dump ${version%%.*} cannot dump a $POSTGRESQL server, use the container's: docker compose exec db pg_dump"
+  fi
+fi
+# Your PostgreSQL server: psql reaches it with no arguments, through the PG* variables
+# in your profile (or libpq's defaults), as a role that may create databases. From
+# Configuration on, pages make their own database with createdb.
+if have psql; then
+  role=$(limited psql -d postgres -XAtc "SELECT current_user || ' ' || (rolcreatedb OR rolsuper)::text FROM pg_roles WHERE rolname = current_user" 2>/dev/null) || role=""
+  server=$(limited psql -d postgres -XAtc "SHOW server_version" 2>/dev/null) || server=""
+  if [ -z "$role" ]; then
+    warn "postgresql server: none answers ${PGHOST:+at $PGHOST }(optional today); the chapters from Configuration on need one — set PGHOST, PGPORT, PGUSER and PGPASSWORD in ~/.bashrc"
+  elif [ "${role#* }" != true ]; then
+    warn "postgresql server ${server%% *}: role ${role% *} may not create databases; the chapters run createdb — ALTER ROLE ${role% *} CREATEDB"
+  else
+    ok "postgresql server ${server%% *}: role ${role% *} may create databases"
   fi
 fi
 # pg_dump and pg_restore: backups and restores, in the Database and Rollback chapters.

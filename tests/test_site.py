@@ -85,3 +85,34 @@ def test_a_missing_include_fails_the_strict_site_build(handbook: Handbook) -> No
 
     assert built.returncode != 0
     assert "Snippet at path 'nope.txt' could not be found" in built.stderr
+
+
+FILE_PAGE = """\
+# A chapter
+
+<!-- handbook: file path=apps/shop/models.py -->
+```python
+SHOP = "open"
+```
+
+<!-- handbook: shown reason="an example of chapter source" -->
+````markdown
+<!-- handbook: file path=example/only.py -->
+```python
+EXAMPLE = 1
+```
+````
+"""
+
+
+def test_a_file_block_shows_the_path_to_save_it_at(handbook: Handbook) -> None:
+    """A reader must know where a file goes; an example of chapter source stays as written."""
+    handbook.chapter("index", FILE_PAGE)
+
+    built = build_site(handbook)
+
+    assert built.returncode == 0, built.stderr
+    html = (handbook.root / "site" / "index.html").read_text()
+    assert '<span class="filename">apps/shop/models.py</span>' in html
+    assert "example/only.py</span>" not in html
+    assert "<!-- handbook: file path=example/only.py --&gt;" in html.replace("&lt;", "<")
