@@ -290,10 +290,19 @@ def test_compose_up_in_the_foreground_is_refused() -> None:
         HANDLERS[call.command](cast("Session", None), call)
 
 
+TINY_PROJECT = """
+extra:
+  project:
+    repository: https://example.com/team/tiny.git
+"""
+
+
 def tiny_chapter(handbook: Handbook, port: int, dockerfile_cmd: str | None = None) -> None:
-    """The tiny project as the chapter's workspace, on ``port``."""
-    target = handbook.root / "tiny"
+    """The tiny project as the project the chapter clones, on ``port``."""
+    target = handbook.root / "sample_project"
     shutil.copytree(FIXTURES / "docker" / "tiny", target)
+    mkdocs = handbook.root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text() + TINY_PROJECT)
     for path in target.iterdir():
         path.write_text(path.read_text().replace("@PORT@", str(port)))
     if dockerfile_cmd is not None:
@@ -309,9 +318,9 @@ def test_an_emulated_image_serves_until_compose_down(handbook: Handbook) -> None
 
     result = handbook.run("docs/tiny.md")
 
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
     assert not port_open(port)
-    blocks = handbook.report()["runs"]["tiny"]["blocks"]
+    blocks = handbook.report()["runs"]["tiny"]["blocks"][1:]  # after the clone
     assert [block["status"] for block in blocks] == ["emulated", "passed", "passed", "emulated"]
     up, down = blocks[0]["reason"], blocks[3]["reason"]
     assert "tiny:1.0 built in a virtualenv on Python 3.12" in up
@@ -333,7 +342,7 @@ def test_a_container_that_exits_at_once_fails_with_its_status_and_log(
 
     result = handbook.run("docs/tiny.md")
 
-    result.assert_outcomes(failed=1, skipped=3)
+    result.assert_outcomes(passed=1, failed=1, skipped=3)
     result.stdout.fnmatch_lines(
         [
             f"docs/tiny.md:{up}: `docker compose up --build -d --wait` (emulated: no Docker "
