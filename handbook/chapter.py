@@ -5,8 +5,6 @@ matter from the reader::
 
     ---
     handbook:
-      workspace: sample_project   # copied in as the reader's starting folder
-      git: true                   # ...and committed, as a fresh clone would be
       database: postgresql        # uses the reader's PostgreSQL (PG* in ~/.bashrc)
       timeout: 120                # default seconds per block
       cleanup: docker compose down -v   # run at the end, passed or failed
@@ -36,10 +34,6 @@ DEFAULT_TIMEOUT = 60
 class Settings:
     """What a chapter asks of the engine."""
 
-    workspace: str | None = None
-    """A repository folder copied into the workspace as the starting directory."""
-    git: bool = False
-    """Make the starting directory a git repository with one commit."""
     database: str | None = None
     """The reader's database server the page uses: postgresql, sqlite or mariadb
     (``--database`` runs the chapter on another one). Its profile says where the server

@@ -101,10 +101,6 @@ class ChapterRun:
         self.workspace = Workspace(self.chapter.slug)
         if not self.options.keep_workspace:
             self._stack.callback(self.workspace.remove)
-        if settings.workspace:
-            self.workspace.copy_in(self.options.root / settings.workspace)
-        if settings.git:
-            self.workspace.make_repository()
         self.facts["reader_python"] = self.workspace.use_python(self.options.reader_python)
         postgresql: dict[str, str] = {}
         mariadb: dict[str, str] | None = None

@@ -3,7 +3,7 @@
 Layout of the folder::
 
     home/      HOME of the terminal, so `git config --global` and friends stay inside
-    work/      where the reader starts (a copy of the sample project, if asked for)
+    work/      where the reader starts: an empty folder
     bin/       `python`/`python3` for the reader's Python version
     control/   the engine's own files: block scripts, outputs, service logs, state
 
@@ -64,30 +64,6 @@ class Workspace:
         self.control = self.root / "control"
         for folder in (self.home, self.work, self.bin, self.control):
             folder.mkdir()
-
-    def copy_in(self, source: Path) -> None:
-        """Copy a repository folder in as the starting directory."""
-        copy_as_cloned(source, self.work)
-
-    def make_repository(self) -> None:
-        """Make the starting folder a git repository with everything committed."""
-        env = {**os.environ, "HOME": str(self.home), "GIT_CONFIG_NOSYSTEM": "1"}
-        for argv in (
-            ["git", "init", "-q", "-b", "main"],
-            ["git", "add", "-A"],
-            [
-                "git",
-                "-c",
-                "user.name=Handbook",
-                "-c",
-                "user.email=handbook@example.com",
-                "commit",
-                "-q",
-                "-m",
-                "Initial commit",
-            ],
-        ):
-            subprocess.run(argv, cwd=self.work, env=env, check=True, capture_output=True)
 
     def use_python(self, version: str) -> str:
         """Put `python`, `python3`, `pip` and `pip3` of ``version`` first on the PATH."""
