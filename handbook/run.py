@@ -17,7 +17,7 @@ from pathlib import Path
 
 from handbook.block import Block
 from handbook.chapter import Chapter
-from handbook.database import Server, reader_server
+from handbook.database import Server, chapter_database, reader_server
 from handbook.directive import Kind
 from handbook.docker import docker_version
 from handbook.evaluators import EVALUATORS, Outcome
@@ -90,6 +90,8 @@ class ChapterRun:
         self._left: list[str] = []
         """What the page left on the reader's database server (known once it is closed)."""
         self._home: dict[str, str] = {}
+        self._server: Server | None = None
+        self._stand_in: str | None = None
         try:
             self._open(server)
         except BaseException:
@@ -109,6 +111,7 @@ class ChapterRun:
             if server is None:
                 raise LookupError("this chapter needs PostgreSQL, and no server was started")
             self._left = self._stack.enter_context(reader_server(server))
+            self._server = server
             postgresql = server.client_environment()
             if server.client_bin:
                 # pg_dump must be at least the server's version: the server's own tools.
@@ -131,6 +134,15 @@ class ChapterRun:
         self._stack.callback(self.services.stop_all)
         if settings.cleanup:
             self._stack.callback(self._clean_up, settings.cleanup)  # first, as the stack unwinds
+
+    def stand_in_database(self) -> str | None:
+        """The URL of a database on the reader's server that stands in for a container's
+        (Docker emulated), or None without a server. Made on first use and dropped before
+        the page's leftovers are counted: it is the engine's, not the page's."""
+        if self._server is not None and self._stand_in is None:
+            made = chapter_database(self._server, self.chapter.slug)
+            self._stand_in = self._stack.enter_context(made).url
+        return self._stand_in
 
     def cwd(self) -> Path:
         return self.terminal.cwd()

@@ -61,8 +61,8 @@ install_hint() {
     pip:*) echo "$python -m ensurepip --upgrade" ;;
     build:darwin*) echo 'xcode-select --install; brew install pkg-config mysql-client; export PKG_CONFIG_PATH="$(brew --prefix)/opt/mysql-client/lib/pkgconfig"' ;;
     build:*) echo "sudo apt install build-essential pkg-config python3-dev libmariadb-dev (Debian, Ubuntu)" ;;
-    postgresql:darwin*) echo "brew install libpq" ;;
-    postgresql:*) echo "install postgresql-client-$POSTGRESQL" ;;
+    postgresql:darwin* | createdb:darwin* | dropdb:darwin*) echo "brew install libpq" ;;
+    postgresql:* | createdb:* | dropdb:*) echo "install postgresql-client-$POSTGRESQL" ;;
     curl:darwin*) echo "brew install curl" ;;
     envsubst:darwin*) echo "brew install gettext" ;;
     envsubst:linux*) echo "sudo apt install gettext-base (Debian, Ubuntu)" ;;
@@ -279,6 +279,9 @@ fi
 # They come with psql; an older pg_dump refuses to dump a newer server.
 check_postgresql_client pg_dump "it refuses to dump a $POSTGRESQL server"
 check_postgresql_client pg_restore "it cannot read a $POSTGRESQL pg_dump's backups"
+# createdb and dropdb: pages make and remove their own database on your server.
+check_tool createdb optional "the chapters from Configuration on make their database with it"
+check_tool dropdb optional "the chapters from Configuration on remove their database with it"
 
 # --- Other databases' clients (optional) ------------------------------------------
 # Only the Database chapter calls them, for the backup and restore of the database it

@@ -61,7 +61,7 @@ def compose_run(session: Session, call: Call) -> list[str]:
     if not call.flag("--no-deps"):
         notes += _bring_up(session, project, list(project.depends(name)), rebuild=False)
     image, built = _image(session, project, name, rebuild=False)
-    url = session.run.terminal.env.get("DATABASE_URL")
+    url = session.run.stand_in_database()
     box, changed = container(project, name, image, command, url)
     return [
         *notes,
@@ -133,7 +133,7 @@ def _project(session: Session, call: Call, check: bool = True) -> tuple[Project,
 def _bring_up(session: Session, project: Project, names: list[str], rebuild: bool) -> list[str]:
     notes: list[str] = []
     up = running(session.folder)
-    url = session.run.terminal.env.get("DATABASE_URL")
+    url = session.run.stand_in_database()
     for name in project.order(names):
         if name == project.database():
             continue

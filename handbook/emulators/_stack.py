@@ -3,7 +3,7 @@
 A container is the image's command, run in the image folder's WORKDIR with exactly the
 environment compose would give it (the image's ENV, then ``env_file``, then
 ``environment``) and nothing of this machine's. Two things differ, and the reason
-says so: the database service is stood in for by the chapter's own PostgreSQL
+says so: the database service is stood in for by a database on the reader's PostgreSQL
 (DATABASE_URL points there), and the published port is this machine's port.
 """
 
@@ -65,7 +65,7 @@ def container(
                 "for it: give the chapter `database: postgresql` in its front matter"
             )
         env["DATABASE_URL"] = database_url
-        notes.append(f"{database} stood in for by the chapter's PostgreSQL")
+        notes.append(f"{database} stood in for by a database on the reader's PostgreSQL")
     process_env = image.process_env(env)
     argv = image.argv(command)
     program = image.which(argv[0], process_env)

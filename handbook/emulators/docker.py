@@ -14,7 +14,7 @@ other line (``curl``, ``cp``) runs in the chapter's terminal for real. What is c
   installed by the Dockerfile's own pip line, the context copied as ``.dockerignore``
   filters it, the portable RUN steps run (collectstatic); apt-get and useradd are not;
 - ``compose up``: one-off services (migrate) run, the web service started from the
-  image folder with compose's environment, its database stood in for by the chapter's
+  image folder with compose's environment, its database stood in for by one on the reader's
   PostgreSQL, until the Dockerfile's HEALTHCHECK passes; ``compose down`` stops it.
 
 The block's reason in the report says which of these ran.
