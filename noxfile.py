@@ -1,7 +1,7 @@
 """Entry points: one session per chapter, and `nox` alone verifies the whole handbook.
 
 nox -l                      list the sessions
-nox                         lint, engine tests, every chapter, then the site
+nox                         lint, engine tests, the onboarding path, every chapter, the site
 nox -s setup                one chapter (here on every Python the handbook supports)
 nox -s database -- --update rewrite the chapter's output blocks from what ran
 """
@@ -20,7 +20,8 @@ import nox
 # The sessions reuse parts of the engine that need only the standard library.
 ROOT = Path(__file__).parent.resolve()
 sys.path.insert(0, str(ROOT))
-from handbook.versions import read_python, series  # noqa: E402 (needs the path above)
+from handbook.journey import onboarding_path  # noqa: E402 (needs the path above)
+from handbook.versions import read_python, series  # noqa: E402
 from handbook.workspace import copy_as_cloned  # noqa: E402
 
 nox.needs_version = ">=2025.2.9"
@@ -73,12 +74,16 @@ MARIADB_URL = os.environ.get("MARIADB_URL", "mysql://root@127.0.0.1:3306/")
 # Material prints a banner about MkDocs 2 on every build; we read it once.
 _QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
 
+# The journey runs every page of the onboarding path; the pages off it run on their own.
+OFF_THE_PATH = [slug for slug in CHAPTERS if f"docs/{slug}.md" not in onboarding_path(ROOT)]
+
 nox.options.sessions = [
     "lint",
     "engine",
     "sample",
     "compat",
-    "chapters",
+    "journey",
+    *OFF_THE_PATH,
     *(
         f"{slug}({VARIANTS[slug][0]}={value!r})"
         for slug, values in DEFAULT_VARIANTS.items()
@@ -115,10 +120,16 @@ def engine(session: nox.Session) -> None:
     session.run("pytest", "tests", "--ignore=tests/browser", *session.posargs)
 
 
-@nox.session(python=ENGINE_PYTHON)
+@nox.session(python=ENGINE_PYTHON, default=False)
 def chapters(session: nox.Session) -> None:
-    """Verify every chapter on its defaults, two at a time (pytest-xdist)."""
+    """Verify every chapter on its defaults, each on a fresh machine, two at a time."""
     _verify(session, "docs", "--numprocesses", "2", "--dist", "loadfile")
+
+
+@nox.session(python=ENGINE_PYTHON)
+def journey(session: nox.Session) -> None:
+    """Follow docs/index.md's onboarding path as one reader on one machine, in order."""
+    _verify(session, "--journey", *onboarding_path(ROOT))
 
 
 def _chapter_session(slug: str, summary: str) -> None:

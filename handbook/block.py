@@ -88,9 +88,14 @@ def find_blocks(source: Source, chapter: Path) -> Iterator[Block]:
             )
         if token.type == "html_block" and is_directive(token.content):
             try:
-                pending = (source.lines[start].number, parse_directive(token.content))
+                directive = parse_directive(token.content)
             except ValueError as error:
                 raise ChapterError(where, str(error)) from None
+            if directive.kind is Kind.STOP:  # a step without a block of its own
+                number = source.lines[start].number
+                yield Block(chapter, number, number, "", (), directive)
+            else:
+                pending = (source.lines[start].number, directive)
             continue
         if token.type == "fence":
             yield _block(source, chapter, token, pending[1] if pending else None)

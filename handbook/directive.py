@@ -45,6 +45,9 @@ class Kind(StrEnum):
     """Written to a path in the workspace, or checked against it (``check``)."""
     SHOWN = "shown"
     """Not run; the directive must say why."""
+    STOP = "stop"
+    """A step with no code: the reader presses Ctrl+C where a background service runs.
+    The directive stands alone, after the sentence that says so."""
 
 
 # Options each kind accepts: name -> True when the option takes a value.
@@ -61,11 +64,16 @@ _OPTIONS: dict[Kind, dict[str, bool]] = {
     Kind.OUTPUT: {},
     Kind.FILE: {"path": True, "check": False},
     Kind.SHOWN: {"reason": True},
+    Kind.STOP: {"name": True},
 }
 # Options of every kind. database=A,B: the block applies only when the chapter runs on
 # one of these databases; on another it is shown, with that reason.
 _COMMON = {"database": True}
-_REQUIRED: dict[Kind, tuple[str, ...]] = {Kind.FILE: ("path",), Kind.SHOWN: ("reason",)}
+_REQUIRED: dict[Kind, tuple[str, ...]] = {
+    Kind.FILE: ("path",),
+    Kind.SHOWN: ("reason",),
+    Kind.STOP: ("name",),
+}
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,16 @@ def handle_file(run: ChapterRun, block: Block) -> Outcome:
     return Outcome("passed")
 
 
+def stop_service(run: ChapterRun, block: Block) -> Outcome:
+    """Ctrl+C where the service runs: it must end, as it does for the reader."""
+    name = block.directive.options["name"]
+    try:
+        run.services.interrupt(name)
+    except NotReady as error:
+        raise Failure(_report(run, block, str(error), "")) from None
+    return Outcome("passed")
+
+
 def show(run: ChapterRun, block: Block) -> Outcome:
     return Outcome("shown", block.directive.options["reason"])
 
@@ -142,6 +152,7 @@ EVALUATORS: dict[Kind, Callable[[ChapterRun, Block], Outcome]] = {
     Kind.OUTPUT: check_output,
     Kind.FILE: handle_file,
     Kind.SHOWN: show,
+    Kind.STOP: stop_service,
 }
 
 

@@ -23,6 +23,7 @@ from handbook.database import Server, start_server
 from handbook.directive import DATABASES
 from handbook.errors import ChapterError
 from handbook.failure import Failure
+from handbook.machine import Machine
 from handbook.project import published, read_project
 from handbook.report import merge_report, report_path, run_entry
 from handbook.run import ChapterRun, Options
@@ -30,6 +31,7 @@ from handbook.run import ChapterRun, Options
 _SERVER = pytest.StashKey[ExitStack]()
 _SERVER_VALUE = pytest.StashKey[Server]()
 _PROJECT = pytest.StashKey[Path | None]()
+_MACHINE = pytest.StashKey[Machine]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +50,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--keep-workspace", action="store_true", help="keep each chapter's temporary folder"
     )
+    group.addoption(
+        "--journey",
+        action="store_true",
+        help="run the pages, in the order given, as one reader on one machine (nox -s journey)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -58,6 +65,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     config.stash[_SERVER].close()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A journey ends by checking that the reader's machine is as it was."""
+    machine = session.config.stash.get(_MACHINE, None)
+    if machine is None:
+        return
+    changes = machine.changes()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if changes:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        lines = "\n".join(f"  {change}" for change in changes)
+        message = f"journey: the reader's machine is not as it was before the first page:\n{lines}"
+    else:
+        message = "journey: the reader's machine is as it was before the first page"
+    if reporter is not None:
+        reporter.write_line(message, red=bool(changes), green=not changes)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -108,10 +132,26 @@ class ChapterFile(pytest.File):
         wanted = self.config.getoption("database") or self.chapter.settings.database
         if not self.chapter.settings.database or wanted != "postgresql":
             return None
-        if _SERVER_VALUE not in self.config.stash:
-            stack = self.config.stash[_SERVER]
-            self.config.stash[_SERVER_VALUE] = stack.enter_context(start_server())
-        return self.config.stash[_SERVER_VALUE]
+        return _started_server(self.config)
+
+
+def _started_server(config: pytest.Config) -> Server:
+    """The PostgreSQL server of this run, started on first use."""
+    if _SERVER_VALUE not in config.stash:
+        stack = config.stash[_SERVER]
+        config.stash[_SERVER_VALUE] = stack.enter_context(start_server())
+    return config.stash[_SERVER_VALUE]
+
+
+def _machine(config: pytest.Config) -> Machine | None:
+    """A journey's one reader's machine, laid out before its first page."""
+    if not config.getoption("journey"):
+        return None
+    if _MACHINE not in config.stash:
+        machine = Machine(_started_server(config))
+        config.stash[_SERVER].callback(machine.remove)
+        config.stash[_MACHINE] = machine
+    return config.stash[_MACHINE]
 
 
 class BlockItem(pytest.Item):
@@ -160,6 +200,7 @@ def _published(config: pytest.Config) -> Path | None:
 
 def _options(config: pytest.Config) -> Options:
     return Options(
+        machine=_machine(config),
         git_config=_published(config),
         root=config.rootpath,
         reader_python=config.getoption("reader_python") or _engine_python(),

@@ -22,6 +22,7 @@ from handbook.directive import Kind
 from handbook.docker import docker_version
 from handbook.evaluators import EVALUATORS, Outcome
 from handbook.failure import Failure, tail
+from handbook.machine import Machine
 from handbook.mariadb import client_settings, mariadb_url, server_version, unavailable_reason
 from handbook.mariadb import reader_server as mariadb_server
 from handbook.reader import home_changes, prepare_home, snapshot
@@ -47,6 +48,8 @@ class Options:
     update: bool = False
     """Rewrite output blocks from what actually ran."""
     keep_workspace: bool = False
+    machine: Machine | None = None
+    """The reader's machine shared by the pages of a journey (``--journey``)."""
     git_config: Path | None = None
     """The system git config of the reader's terminal: it sends the project's published
     URL to the engine's stand-in (handbook/project.py)."""
@@ -100,7 +103,10 @@ class ChapterRun:
 
     def _open(self, server: Server | None) -> None:
         settings = self.chapter.settings
-        self.workspace = Workspace(self.chapter.slug)
+        machine = self.options.machine
+        self.workspace = Workspace(
+            self.chapter.slug, machine.home if machine else None, machine.root if machine else None
+        )
         if not self.options.keep_workspace:
             self._stack.callback(self.workspace.remove)
         self.facts["reader_python"] = self.workspace.use_python(self.options.reader_python)
@@ -126,7 +132,8 @@ class ChapterRun:
                 self.facts.update(database_provider="MARIADB_URL", mariadb=server_version(url))
         elif self.database == "sqlite":
             self.facts.update(database_provider="sqlite")
-        prepare_home(self.workspace.home, postgresql, mariadb)
+        if machine is None:  # a journey's HOME is laid out once, for every page
+            prepare_home(self.workspace.home, postgresql, mariadb)
         self._home = snapshot(self.workspace.home)
         network = {"GIT_CONFIG_SYSTEM": str(self.options.git_config)}
         self.terminal = Terminal(self.workspace, network if self.options.git_config else {}, tools)
@@ -195,7 +202,12 @@ class ChapterRun:
         changed: list[str] = []
         try:
             self.facts.update(self._versions())
-            changed = home_changes(
+            changed = [
+                f"{service.name}, started at {service.where}: still running (tell the reader "
+                f"to press Ctrl+C where it runs, then <!-- handbook: stop name={service.name} -->)"
+                for service in self.services.running
+            ]
+            changed += home_changes(
                 self._home, snapshot(self.workspace.home), self.chapter.settings.changes
             )
         finally:
@@ -205,7 +217,10 @@ class ChapterRun:
             raise Failure(self.cleanup_error)
         declared = set(self.chapter.settings.changes)
         changed += [thing for thing in self._left if thing not in declared]
-        if changed and self.failed_at is None:
+        # Only a page that ran to its end is judged: one that failed or was interrupted
+        # (or was run in part) has its own report, and everything was stopped anyway.
+        ended = self.failed_at is None and len(self.records) == len(self.chapter.blocks)
+        if changed and ended:
             self.machine_error = _changed_message(self.chapter.path, changed)
             raise Failure(self.machine_error)
 
@@ -250,9 +265,10 @@ def _changed_message(chapter: Path, changed: list[str]) -> str:
     return (
         f"{chapter}:1: the page changed the reader's machine and does not say so:\n{lines}\n"
         "A page leaves the reader's HOME, git identity and database server as it found "
-        "them. Undo the change by a visible step (dropdb, rm), or, when the reader wants it "
-        "and the page tells them, list it under handbook.changes in the front matter "
-        "(~/path for HOME, `database NAME` or `role NAME` for the server)."
+        "them, and stops the servers it started. Undo the change by a visible step "
+        "(dropdb, rm, Ctrl+C), or, when the reader wants it and the page tells them, list "
+        "it under handbook.changes in the front matter (~/path for HOME, `database NAME` "
+        "or `role NAME` for the server)."
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sh
 
-from handbook.terminal import Terminal, kill_group
+from handbook.terminal import Terminal, interrupt_group, kill_group
 
 __all__ = ["NotReady", "Probe", "Service", "Services"]
 
@@ -118,6 +118,22 @@ class Services:
         kill_group(service.process.pid, grace=_STOP_GRACE)
         self.running.remove(service)
         return True
+
+    def interrupt(self, name: str) -> Service:
+        """Stop a service as the reader does, with Ctrl+C where it runs.
+
+        Raises NotReady when none of that name runs, or when it is still running
+        ``_STOP_GRACE`` seconds after Ctrl+C (it is then killed).
+        """
+        service = self.find(name)
+        if service is None:
+            running = ", ".join(s.name for s in self.running) or "none"
+            raise NotReady(f"no service named {name} is running (running: {running})")
+        self.running.remove(service)
+        if not interrupt_group(service.process.pid, _STOP_GRACE):
+            kill_group(service.process.pid)
+            raise NotReady(f"{name} was still running {_STOP_GRACE:g}s after Ctrl+C")
+        return service
 
     def stop_all(self) -> None:
         for service in reversed(self.running):

@@ -23,7 +23,7 @@ import sh
 
 from handbook.workspace import Workspace, terminal_environment
 
-__all__ = ["Result", "Terminal"]
+__all__ = ["Result", "Terminal", "interrupt_group", "kill_group"]
 
 _SCRIPT = r"""# The handbook's terminal: one block, with the state the previous block left.
 __hb_block=$1 __hb_state=$2 __hb_failed=$3
@@ -185,6 +185,20 @@ class Terminal:
         path = self.workspace.control / name
         path.write_text(text)
         return path
+
+
+def interrupt_group(pgid: int, grace: float) -> bool:
+    """Ctrl+C: SIGINT to a process group; True when it has ended within ``grace`` seconds."""
+    try:
+        os.killpg(pgid, signal.SIGINT)
+    except (ProcessLookupError, PermissionError):
+        return True
+    deadline = time.monotonic() + grace
+    while _group_alive(pgid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def kill_group(pgid: int, grace: float = 0.0) -> None:

@@ -56,14 +56,17 @@ _TOOL_HOMES = {"RUSTUP_HOME": ".rustup", "CARGO_HOME": ".cargo", "PYENV_ROOT": "
 class Workspace:
     """A temporary folder for one chapter run."""
 
-    def __init__(self, slug: str) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix=f"handbook-{slug}-"))
-        self.home = self.root / "home"
+    def __init__(self, slug: str, home: Path | None = None, parent: Path | None = None) -> None:
+        """``home``: the reader's HOME when pages share one (a journey), else a new one;
+        ``parent``: where the folder goes (the temporary folder by default)."""
+        self.root = Path(tempfile.mkdtemp(prefix=f"handbook-{slug}-", dir=parent))
+        self.home = home or self.root / "home"
         self.work = self.root / "work"
         self.bin = self.root / "bin"
         self.control = self.root / "control"
-        for folder in (self.home, self.work, self.bin, self.control):
+        for folder in (self.work, self.bin, self.control):
             folder.mkdir()
+        self.home.mkdir(exist_ok=True)
 
     def use_python(self, version: str) -> str:
         """Put `python`, `python3`, `pip` and `pip3` of ``version`` first on the PATH."""
