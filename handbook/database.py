@@ -9,8 +9,10 @@ The server comes from the first provider that works:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -28,7 +30,15 @@ from psycopg import sql
 
 from handbook.docker import docker_available
 
-__all__ = ["Database", "Server", "chapter_database", "main", "reader_server", "start_server"]
+__all__ = [
+    "Database",
+    "Server",
+    "chapter_database",
+    "main",
+    "reader_role",
+    "reader_server",
+    "start_server",
+]
 
 IMAGE = "postgres:16-alpine"
 SERVER_WAIT = 900.0
@@ -45,6 +55,8 @@ class Server:
     """Which provider served: DATABASE_URL, testcontainers or pgserver."""
     client_bin: str | None = None
     """Folder of client tools matching the server (pg_dump, psql), when we ship them."""
+    reader: tuple[str, str] | None = None
+    """The reader's own role and password (see :func:`reader_role`), when there is one."""
 
     def version(self) -> str:
         with psycopg.connect(self.url, autocommit=True) as connection:
@@ -56,13 +68,14 @@ class Server:
         server as this role: what a reader's profile holds for their own server."""
         parts = urlsplit(self.url)
         folder = parse_qs(parts.query).get("host", [""])[0]
+        user, password = self.reader or (unquote(parts.username or "postgres"), parts.password)
         env = {
             "PGHOST": unquote(parts.hostname or "") or folder or "127.0.0.1",
             "PGPORT": str(parts.port or 5432),
-            "PGUSER": unquote(parts.username or "postgres"),
+            "PGUSER": user,
         }
-        if parts.password:
-            env["PGPASSWORD"] = unquote(parts.password)
+        if password:
+            env["PGPASSWORD"] = unquote(password)
         return env
 
     def contents(self) -> tuple[frozenset[str], frozenset[str]]:
@@ -80,6 +93,37 @@ class Database:
     url: str
     name: str
     server: Server
+
+
+@contextmanager
+def reader_role(server: Server) -> Iterator[Server]:
+    """The server, with a role of the reader's own: what the prerequisites page asks of a
+    reader's role (log in, create databases and roles) and no more, not a superuser.
+    Dropped afterwards, with whatever it still owns."""
+    name, password = f"reader_{uuid.uuid4().hex[:8]}", secrets.token_urlsafe(16)
+    with psycopg.connect(server.url, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("CREATE ROLE {} LOGIN CREATEDB CREATEROLE PASSWORD {}").format(
+                sql.Identifier(name), sql.Literal(password)
+            )
+        )
+    try:
+        yield dataclasses.replace(server, reader=(name, password))
+    finally:
+        with psycopg.connect(server.url, autocommit=True) as connection:
+            owned = connection.execute(
+                "SELECT datname FROM pg_database d JOIN pg_roles r ON d.datdba = r.oid "
+                "WHERE r.rolname = %s",
+                (name,),
+            ).fetchall()
+            for (database,) in owned:
+                connection.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(database)
+                    )
+                )
+            connection.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+            connection.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 @contextmanager

@@ -19,7 +19,7 @@ import pytest
 from handbook.block import Block
 from handbook.chapter import Chapter, load_chapter
 from handbook.config import snippet_config
-from handbook.database import Server, start_server
+from handbook.database import Server, reader_role, start_server
 from handbook.directive import DATABASES
 from handbook.errors import ChapterError
 from handbook.failure import Failure
@@ -139,7 +139,8 @@ def _started_server(config: pytest.Config) -> Server:
     """The PostgreSQL server of this run, started on first use."""
     if _SERVER_VALUE not in config.stash:
         stack = config.stash[_SERVER]
-        config.stash[_SERVER_VALUE] = stack.enter_context(start_server())
+        server = stack.enter_context(start_server())
+        config.stash[_SERVER_VALUE] = stack.enter_context(reader_role(server))
     return config.stash[_SERVER_VALUE]
 
 

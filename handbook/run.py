@@ -249,8 +249,8 @@ class ChapterRun:
     def _versions(self) -> dict[str, object]:
         """The versions the reader's terminal ended with (its venv, if one is active)."""
         probe = (
-            "python -c 'import platform; print(platform.python_version())'\n"
-            "python -c 'import django; print(django.get_version())' 2>/dev/null || echo -\n"
+            "python3 -c 'import platform; print(platform.python_version())'\n"
+            "python3 -c 'import django; print(django.get_version())' 2>/dev/null || echo -\n"
         )
         result = self.terminal.run(probe, timeout=30)
         lines = ([*result.output.split(), "-", "-"])[:2]

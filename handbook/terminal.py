@@ -72,7 +72,7 @@ source "$__hb_block"
 # A Python block runs as if typed into `python` in the terminal's directory: that
 # directory is on sys.path, and tracebacks name the block file (for the failing line).
 _PYTHON = (
-    "python -c 'import runpy, sys; sys.argv = sys.argv[1:]; "
+    "python3 -c 'import runpy, sys; sys.argv = sys.argv[1:]; "
     'runpy.run_path(sys.argv[0], run_name="__main__")\' {block}\n'
 )
 

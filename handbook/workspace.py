@@ -53,6 +53,15 @@ _KEPT = (
 _TOOL_HOMES = {"RUSTUP_HOME": ".rustup", "CARGO_HOME": ".cargo", "PYENV_ROOT": ".pyenv"}
 
 
+# What a reader's Linux says for `python` or `pip` outside a virtualenv: Debian, Ubuntu
+# and Fedora have only python3 and pip3 (python-is-python3 is not installed by default).
+_ABSENT = """#!/bin/sh
+echo "{name}: command not found (a reader's machine has python3 and pip3; {name} only \\
+inside an active virtualenv: write python3, or activate .venv first)" >&2
+exit 127
+"""
+
+
 class Workspace:
     """A temporary folder for one chapter run."""
 
@@ -69,19 +78,26 @@ class Workspace:
         self.home.mkdir(exist_ok=True)
 
     def use_python(self, version: str) -> str:
-        """Put `python`, `python3`, `pip` and `pip3` of ``version`` first on the PATH."""
+        """Put ``python3``, ``pythonX.Y`` and ``pip3`` of ``version`` first on the PATH.
+
+        ``python`` and ``pip`` answer "command not found", as on most Linux systems until
+        a virtualenv is active, even where this machine has them (pyenv's shims, say).
+        """
         found = find_python(version)
         if found is None:
             raise LookupError(
                 f"python{version} is not on PATH: install it, or put its bin folder on PATH"
             )
-        for name in ("python", "python3"):
+        for name in ("python3", f"python{version}"):
             (self.bin / name).symlink_to(found)
         # ...and that Python's pip, never another one found further down PATH.
-        for name in ("pip", "pip3"):
-            pip = Path(found).parent / f"pip{version}"
-            if pip.exists():
-                (self.bin / name).symlink_to(pip)
+        pip = Path(found).parent / f"pip{version}"
+        if pip.exists():
+            (self.bin / "pip3").symlink_to(pip)
+        for name in ("python", "pip"):
+            stub = self.bin / name
+            stub.write_text(_ABSENT.format(name=name))
+            stub.chmod(0o755)
         return found
 
     def remove(self) -> None:

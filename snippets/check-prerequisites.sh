@@ -262,17 +262,17 @@ else
   fi
 fi
 # Your PostgreSQL server: psql reaches it with no arguments, through the PG* variables
-# in your profile (or libpq's defaults), as a role that may create databases. From
-# Configuration on, pages make their own database with createdb.
+# in your profile (or libpq's defaults), as a role that may create databases and roles.
+# From Configuration on, pages make their own database with createdb, and a role.
 if have psql; then
-  role=$(limited psql -d postgres -XAtc "SELECT current_user || ' ' || (rolcreatedb OR rolsuper)::text FROM pg_roles WHERE rolname = current_user" 2>/dev/null) || role=""
+  role=$(limited psql -d postgres -XAtc "SELECT current_user || ' ' || ((rolcreatedb AND rolcreaterole) OR rolsuper)::text FROM pg_roles WHERE rolname = current_user" 2>/dev/null) || role=""
   server=$(limited psql -d postgres -XAtc "SHOW server_version" 2>/dev/null) || server=""
   if [ -z "$role" ]; then
     warn "postgresql server: none answers ${PGHOST:+at $PGHOST }(optional today); the chapters from Configuration on need one — set PGHOST, PGPORT, PGUSER and PGPASSWORD in ~/.bashrc"
   elif [ "${role#* }" != true ]; then
-    warn "postgresql server ${server%% *}: role ${role% *} may not create databases; the chapters run createdb — ALTER ROLE ${role% *} CREATEDB"
+    warn "postgresql server ${server%% *}: role ${role% *} may not create databases and roles; the chapters run createdb and CREATE ROLE — ALTER ROLE ${role% *} CREATEDB CREATEROLE"
   else
-    ok "postgresql server ${server%% *}: role ${role% *} may create databases"
+    ok "postgresql server ${server%% *}: role ${role% *} may create databases and roles"
   fi
 fi
 # pg_dump and pg_restore: backups and restores, in the Database and Rollback chapters.
