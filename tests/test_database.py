@@ -117,3 +117,36 @@ def test_django_migrates_into_the_chapters_database(
     assert run["environment"]["django"].startswith("5.2.")
     assert run["environment"]["database_provider"] == "DATABASE_URL"
     assert databases_on_the_server() == before
+
+
+ROLE = """\
+---
+handbook:
+  database: postgresql
+---
+
+# The reader's role
+
+```bash
+psql -d postgres -Atc "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user"
+```
+
+<!-- handbook: output -->
+```text
+f|t|t
+```
+"""
+
+
+@pytest.mark.database
+def test_the_reader_connects_as_a_role_of_their_own_not_a_superuser(
+    handbook: Handbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the prerequisites ask of a reader's role, and no more: a page needing more fails."""
+    if SERVER:
+        monkeypatch.setenv("DATABASE_URL", SERVER)
+    handbook.chapter("role", ROLE)
+
+    result = handbook.run("docs/role.md")
+
+    result.assert_outcomes(passed=2)

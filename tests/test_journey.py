@@ -72,9 +72,7 @@ def test_a_process_a_page_leaves_behind_fails_the_journey(handbook: Handbook) ->
     token = f"{600 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6:06d}"
     handbook.chapter("index", INDEX)
     handbook.chapter("first", FIRST)
-    handbook.chapter(
-        "second", SECOND.format(extra=f"(setsid sleep {token} >/dev/null 2>&1 &)")
-    )
+    handbook.chapter("second", SECOND.format(extra=f"(setsid sleep {token} >/dev/null 2>&1 &)"))
 
     result = handbook.run("--journey", "docs/first.md", "docs/second.md")
 

@@ -55,3 +55,46 @@ def test_a_change_the_page_declares_passes_and_caches_are_not_changes(
 
     result.assert_outcomes(passed=4)
     assert handbook.report()["runs"]["home"]["machine_error"] is None
+
+
+PYTHONS = """\
+# Which Pythons a new terminal has
+
+```bash
+python3 -c 'print("python3 answers")'
+```
+
+<!-- handbook: output -->
+```text
+python3 answers
+```
+
+<!-- handbook: run exit=127 -->
+```bash
+python -c 'print("python answers")'
+```
+
+<!-- handbook: output -->
+```text
+python: command not found (a reader's machine has python3 and pip3; python only inside an active virtualenv: write python3, or activate .venv first)
+```
+
+```bash
+python3 -m venv .venv && source .venv/bin/activate
+python -c 'print("python answers in a virtualenv")'
+```
+
+<!-- handbook: output -->
+```text
+python answers in a virtualenv
+```
+"""
+
+
+def test_python_answers_only_in_a_virtualenv_as_on_debian(handbook: Handbook) -> None:
+    """A page that types `python` before activating would fail on a reader's Ubuntu."""
+    handbook.chapter("pythons", PYTHONS)
+
+    result = handbook.run("docs/pythons.md")
+
+    result.assert_outcomes(passed=6)
