@@ -1,0 +1,79 @@
+"""The handbook's own pages keep the reader-parity rules that no single block can check.
+
+Each page starts in an empty folder of the reader's machine: one that works in the
+team's project must show the clone, and none may tell the reader to change their git
+identity (the prerequisites page sets it once, as the reader's own).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handbook.chapter import Chapter, load_chapter
+from handbook.config import snippet_config
+from handbook.directive import SHELL_LANGUAGES, Kind
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted((ROOT / "docs").glob("*.md"))
+CLONE = "git clone https://"
+# Commands that only work inside the team's project (or one the page made itself).
+IN_A_PROJECT = ("python manage.py", "-r requirements.txt", "-r requirements-dev.txt")
+IDENTITY_PAGE = "docs/prerequisites.md"
+
+
+def chapter(page: Path) -> Chapter:
+    return load_chapter(page.relative_to(ROOT), ROOT, snippet_config(ROOT))
+
+
+def commands(page: Chapter) -> list[tuple[int, str]]:
+    """(line, text) of every line the reader types: run, background and shown shell."""
+    kinds = (Kind.RUN, Kind.BACKGROUND, Kind.SHOWN)
+    return [
+        (line.number, line.text)
+        for block in page.blocks
+        if block.kind in kinds and block.language in SHELL_LANGUAGES
+        for line in block.lines
+    ]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_a_page_that_works_in_the_project_gets_it_by_a_visible_step(page: Path) -> None:
+    """`python manage.py` in an empty folder fails: the reader must see where the project
+    comes from (a clone of the team's project, or `startproject` on the setup page)."""
+    typed = commands(chapter(page))
+    first_use = next((n for n, text in typed if any(c in text for c in IN_A_PROJECT)), None)
+    if first_use is None:
+        return
+    made = [n for n, text in typed if CLONE in text or "startproject" in text]
+    assert made and made[0] < first_use, (
+        f"docs/{page.name}:{first_use}: works in the project, but no earlier step gets it: "
+        "start the page with `git clone {{ project.repository }}` and `cd {{ project.folder }}`"
+    )
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_no_page_but_prerequisites_sets_the_readers_git_identity(page: Path) -> None:
+    """`git config --global user.name` overwrites who the reader is, on every repository."""
+    if f"docs/{page.name}" == IDENTITY_PAGE:
+        return
+    found = [n for n, text in commands(chapter(page)) if "git config --global" in text]
+    assert not found, (
+        f"docs/{page.name}:{found[0] if found else 0}: changes the reader's global git "
+        "settings: git already knows who they are (Prerequisites); use `git config` "
+        "without --global, in the repository, if the page must"
+    )
+
+
+def test_the_clone_url_is_the_published_one() -> None:
+    """Every clone on the pages is of the project's published URL, through the macro."""
+    clones = [
+        (page.name, n, text)
+        for page in PAGES
+        for n, text in commands(chapter(page))
+        if CLONE in text
+    ]
+    assert clones, "no page clones the project"
+    for name, number, text in clones:
+        assert "github.com/our-team/django-app.git" in text, f"docs/{name}:{number}: {text}"
