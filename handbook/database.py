@@ -14,11 +14,9 @@ import hashlib
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +26,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
+from handbook.claim import claim
 from handbook.docker import docker_available
 
 __all__ = [
@@ -136,7 +135,9 @@ def reader_server(server: Server, wait: float = SERVER_WAIT) -> Iterator[list[st
     page ends, whatever it created and left is dropped; the yielded list then names it,
     so the run can say what the page left on the reader's server.
     """
-    claim = _claim_server(server, wait)
+    held = claim(f"server-{hashlib.sha256(server.url.encode()).hexdigest()[:16]}", wait)
+    if held is None:
+        raise LookupError(f"the PostgreSQL server stayed in use by another chapter for {wait:g}s")
     try:
         databases, roles = server.contents()
         left: list[str] = []
@@ -145,7 +146,7 @@ def reader_server(server: Server, wait: float = SERVER_WAIT) -> Iterator[list[st
         finally:
             left.extend(_drop_new(server, databases, roles))
     finally:
-        claim.close()
+        held.close()
 
 
 @contextmanager
@@ -190,23 +191,6 @@ def _drop_new(server: Server, databases: frozenset[str], roles: frozenset[str]) 
         for name in new_roles:
             connection.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
     return [f"database {name}" for name in new_databases] + [f"role {name}" for name in new_roles]
-
-
-def _claim_server(server: Server, wait: float) -> socket.socket:
-    claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    name = hashlib.sha256(server.url.encode()).hexdigest()[:16]
-    give_up = time.monotonic() + wait
-    while True:
-        try:
-            claim.bind(f"\0handbook-server-{name}")
-            return claim
-        except OSError:
-            if time.monotonic() > give_up:
-                claim.close()
-                raise LookupError(
-                    f"the PostgreSQL server stayed in use by another chapter for {wait:g}s"
-                ) from None
-            time.sleep(0.5)
 
 
 def _with_database(url: str, name: str) -> str:

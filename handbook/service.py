@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sh
 
+from handbook.claim import claim
 from handbook.terminal import Terminal, interrupt_group, kill_group
 
 __all__ = ["NotReady", "Probe", "Service", "Services"]
@@ -139,8 +140,8 @@ class Services:
         for service in reversed(self.running):
             kill_group(service.process.pid, grace=_STOP_GRACE)
         self.running.clear()
-        for claim in self.claims:
-            claim.close()
+        for held in self.claims:
+            held.close()
         self.claims.clear()
 
     def logs(self) -> str:
@@ -165,25 +166,14 @@ def _wait(service: Service, probe: Probe, deadline: float) -> None:
 
 
 def claim_port(port: int, name: str, wait: float = PORT_WAIT) -> socket.socket:
-    """Hold ``port`` for this chapter: chapters verified in parallel take turns.
-
-    The claim is a Unix socket in Linux's abstract namespace: no file to clean up, and
-    the kernel releases it when the claiming process ends, however it ends.
-    """
-    claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    give_up = time.monotonic() + wait
-    while True:
-        try:
-            claim.bind(f"\0handbook-port-{port}")
-            return claim
-        except OSError:
-            if time.monotonic() > give_up:
-                claim.close()
-                raise NotReady(
-                    f"port {port} stayed claimed by another chapter for {wait:g}s, "
-                    f"so {name} could not start"
-                ) from None
-            time.sleep(0.5)
+    """Hold ``port`` for this chapter: chapters verified in parallel take turns."""
+    held = claim(f"port-{port}", wait)
+    if held is None:
+        raise NotReady(
+            f"port {port} stayed claimed by another chapter for {wait:g}s, "
+            f"so {name} could not start"
+        )
+    return held
 
 
 def _http_ready(url: str, status: int | None) -> bool:

@@ -128,7 +128,8 @@ handbook:
 # The reader's role
 
 ```bash
-psql -d postgres -Atc "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user"
+query="SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = user"
+psql -d postgres -Atc "$query"
 ```
 
 <!-- handbook: output -->

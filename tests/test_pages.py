@@ -47,10 +47,12 @@ def test_a_page_that_works_in_the_project_gets_it_by_a_visible_step(page: Path) 
     if first_use is None:
         return
     made = [n for n, text in typed if CLONE in text or "startproject" in text]
-    assert made and made[0] < first_use, (
+    missing = (
         f"docs/{page.name}:{first_use}: works in the project, but no earlier step gets it: "
         "start the page with `git clone {{ project.repository }}` and `cd {{ project.folder }}`"
     )
+    assert made, missing
+    assert made[0] < first_use, missing
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)

@@ -76,7 +76,7 @@ python -c 'print("python answers")'
 
 <!-- handbook: output -->
 ```text
-python: command not found (a reader's machine has python3 and pip3; python only inside an active virtualenv: write python3, or activate .venv first)
+python: command not found (a reader's machine has python3 and pip3; python only ...)
 ```
 
 ```bash

@@ -1,0 +1,27 @@
+"""Claims: what chapters verified at the same time take turns on (a port, a server).
+
+A claim is a Unix socket bound in Linux's abstract namespace: no file to clean up, and
+the kernel releases it when the claiming process ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+
+__all__ = ["claim"]
+
+
+def claim(name: str, wait: float) -> socket.socket | None:
+    """Hold ``name`` until the socket is closed; None when another holder kept it ``wait`` s."""
+    holder = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    give_up = time.monotonic() + wait
+    while True:
+        try:
+            holder.bind(f"\0handbook-{name}")
+            return holder
+        except OSError:
+            if time.monotonic() > give_up:
+                holder.close()
+                return None
+            time.sleep(0.5)
