@@ -28,7 +28,7 @@ MISTAKES = [
         "unknown directive",
         "# D\n\n<!-- handbook: runn -->\n```bash\necho hi\n```\n",
         3,
-        exact("unknown directive 'runn': use one of run, background, output, file, shown"),
+        exact("unknown directive 'runn': use one of run, background, output, file, shown, stop"),
     ),
     (
         "unknown option",

@@ -9,11 +9,11 @@ PAGE = """\
 
 <!-- handbook: background port={port} name=web -->
 ```bash
-python -m http.server {port} --bind 127.0.0.1
+python3 -m http.server {port} --bind 127.0.0.1
 ```
 
 ```bash
-python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/')"
+python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/')"
 ```
 {stop}
 """
@@ -23,7 +23,7 @@ Stop the server: press ++ctrl+c++ in the terminal where it runs.
 <!-- handbook: stop name={name} -->
 
 ```bash
-python -c "import socket; print(socket.socket().connect_ex(('127.0.0.1', {port})) != 0)"
+python3 -c "import socket; print(socket.socket().connect_ex(('127.0.0.1', {port})) != 0)"
 ```
 
 <!-- handbook: output -->
