@@ -1,53 +1,22 @@
-"""A chapter: one page of the handbook, its settings and its blocks.
-
-A chapter's settings live in its front matter under ``handbook:``; MkDocs hides front
-matter from the reader::
-
-    ---
-    handbook:
-      database: postgresql        # uses the reader's PostgreSQL (PG* in ~/.bashrc)
-      timeout: 120                # default seconds per block
-      cleanup: docker compose down -v   # run at the end, passed or failed
-    ---
-"""
+"""A chapter: one page of the handbook, its settings (``handbook.settings``) and its blocks."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from handbook.block import Block, find_blocks
-from handbook.directive import DATABASES, Kind
+from handbook.directive import Kind
 from handbook.errors import ChapterError
-from handbook.source import read_source
+from handbook.settings import Settings, settings_from
+from handbook.source import Line, Source, flatten, read_source
+from handbook.starting import anchor, starting_point
 
-__all__ = ["Chapter", "Settings", "load_chapter"]
-
-DEFAULT_TIMEOUT = 60
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What a chapter asks of the engine."""
-
-    database: str | None = None
-    """The reader's database server the page uses: postgresql, sqlite or mariadb
-    (``--database`` runs the chapter on another one). Its profile says where the server
-    is; the page creates its databases itself, by steps the reader sees."""
-    timeout: int = DEFAULT_TIMEOUT
-    """Default timeout of a block, in seconds."""
-    changes: tuple[str, ...] = ()
-    """What the page changes on the reader's machine and tells the reader so: ``~/path``
-    in HOME, ``database NAME`` or ``role NAME`` on their server. Anything else it changes
-    fails the page."""
-    cleanup: str | None = None
-    """Commands run when the chapter ends, passed, failed or interrupted: for what outlives
-    the terminal (containers, roles on a shared server). They run in the starting folder,
-    before services stop and the database is dropped, and must be safe to run twice."""
+__all__ = ["Chapter", "load_chapter"]
 
 
 @dataclass(frozen=True)
@@ -69,9 +38,29 @@ def load_chapter(path: Path, root: Path, snippet_config: dict[str, Any]) -> Chap
     relative = path.relative_to(root) if path.is_absolute() else path
     source = read_source(root / relative, snippet_config, relative, root)
     settings = _settings(source.front_matter, relative)
-    blocks = tuple(find_blocks(source, relative))
+    blocks = tuple(find_blocks(_with_starting_point(source, settings, relative), relative))
     _check_order(blocks)
     return Chapter(relative, settings, blocks)
+
+
+def _with_starting_point(source: Source, settings: Settings, where: Path) -> Source:
+    """The source with the steps its front matter stands for, where the site shows them."""
+    added = starting_point(settings, where.as_posix())
+    if not added:
+        return source
+    # Numbered as the front matter's "handbook:" line: that is what asked for them.
+    number = next(
+        (
+            i
+            for i, text in enumerate(source.front_matter.split("\n"), start=2)
+            if text.startswith("handbook:")
+        ),
+        1,
+    )
+    lines = list(source.lines)
+    at = anchor([line.text for line in lines])
+    lines[at:at] = flatten([Line(text, number) for text in added])
+    return replace(source, lines=tuple(lines))
 
 
 def _settings(front_matter: str, where: Path) -> Settings:
@@ -79,20 +68,7 @@ def _settings(front_matter: str, where: Path) -> Settings:
         meta = yaml.safe_load(front_matter) if front_matter else None
     except yaml.YAMLError as error:
         raise ChapterError(f"{where}:1", f"front matter is not valid YAML: {error}") from None
-    raw = (meta or {}).get("handbook") or {}
-    known = {f.name for f in fields(Settings)}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ChapterError(
-            f"{where}:1",
-            f"unknown handbook setting(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})",
-        )
-    if raw.get("database") not in (None, *DATABASES):
-        raise ChapterError(f"{where}:1", f"handbook.database takes one of {', '.join(DATABASES)}")
-    changes = raw.get("changes", ())
-    if isinstance(changes, str) or not all(isinstance(c, str) for c in changes):
-        raise ChapterError(f"{where}:1", "handbook.changes takes a list of strings")
-    return Settings(**{**raw, "changes": tuple(changes)})
+    return settings_from(meta, where)
 
 
 def _check_order(blocks: Sequence[Block]) -> None:

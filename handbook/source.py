@@ -26,7 +26,7 @@ from pymdownx.snippets import SnippetExtension, SnippetMissingError
 from handbook.errors import ChapterError
 from handbook.macros import render
 
-__all__ = ["Line", "Source", "read_source"]
+__all__ = ["Line", "Source", "flatten", "read_source"]
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 _CONTAINER = re.compile(r"^(?:!!!|\?\?\?\+?|===\+?)\s")
@@ -89,7 +89,7 @@ def read_source(
     if raw and raw[-1] == "":
         raw.pop()
     expanded = list(_expand(name or path, raw, templates, snippet_config))
-    return Source(path, front_matter, _flatten(expanded))
+    return Source(path, front_matter, flatten(expanded))
 
 
 def _expand(
@@ -122,7 +122,7 @@ def _snippet_preprocessor(config: dict[str, Any]) -> Any:
     return md.preprocessors["snippet"]
 
 
-def _flatten(lines: list[Line]) -> list[Line]:
+def flatten(lines: list[Line]) -> list[Line]:
     """Blank container openers and dedent their bodies, leaving fenced code alone."""
     out: list[Line] = []
     stack: list[int] = []  # indentation of each open container's body

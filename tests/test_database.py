@@ -44,7 +44,7 @@ def test_a_chapter_reaches_the_database_url_server_through_the_readers_profile(
 
     result = handbook.run("docs/database.md")
 
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=7)
     assert record.read_text().split() == ["unset", "unset", "127.0.0.1"]
     assert databases_on_the_server() == before
     environment = handbook.report()["runs"]["database"]["environment"]
@@ -63,7 +63,7 @@ def test_without_database_url_the_readers_server_is_a_pgserver(
 
     result = handbook.run("docs/database.md")
 
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=7)
     database_url, database, socket_folder = record.read_text().split()
     assert (database_url, database) == ("unset", "unset")
     assert socket_folder.startswith("/")
@@ -84,7 +84,7 @@ def test_a_database_the_page_leaves_on_the_readers_server_fails_it_and_is_droppe
 
     result = handbook.run("docs/database.md")
 
-    result.assert_outcomes(passed=5, errors=1)
+    result.assert_outcomes(passed=7, errors=1)
     result.stdout.fnmatch_lines(
         [
             "*docs/database.md:1: the page changed the reader's machine and does not say so:",
@@ -112,7 +112,7 @@ def test_django_migrates_into_the_chapters_database(
 
     result = handbook.run("docs/django.md", timeout=600)
 
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=7)
     run = handbook.report()["runs"]["django"]
     assert run["environment"]["django"].startswith("5.2.")
     assert run["environment"]["database_provider"] == "DATABASE_URL"
@@ -150,4 +150,4 @@ def test_the_reader_connects_as_a_role_of_their_own_not_a_superuser(
 
     result = handbook.run("docs/role.md")
 
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=4)

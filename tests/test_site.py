@@ -22,6 +22,7 @@ watch: []
 nav:
   - Home: index.md
 """
+WITH_PREREQUISITES = SITE + "  - Prerequisites: prerequisites.md\n"
 PAGE = """\
 # A chapter
 
@@ -40,9 +41,11 @@ false
 """
 
 
-def build_site(handbook: Handbook, *args: str) -> subprocess.CompletedProcess[str]:
+def build_site(
+    handbook: Handbook, *args: str, config: str = SITE
+) -> subprocess.CompletedProcess[str]:
     """`mkdocs build` of the handbook's docs with the project's site configuration."""
-    (handbook.root / "mkdocs.yml").write_text(SITE)
+    (handbook.root / "mkdocs.yml").write_text(config)
     (handbook.root / "handbook").symlink_to(ENGINE_ROOT / "handbook", target_is_directory=True)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", *args],
@@ -116,3 +119,33 @@ def test_a_file_block_shows_the_path_to_save_it_at(handbook: Handbook) -> None:
     assert '<span class="filename">apps/shop/models.py</span>' in html
     assert "example/only.py</span>" not in html
     assert "<!-- handbook: file path=example/only.py --&gt;" in html.replace("&lt;", "<")
+
+
+SERVER_PAGE = """\
+---
+handbook:
+  database: postgresql
+---
+
+# A chapter on the reader's server
+
+## Before you start
+
+Some text.
+"""
+
+
+def test_the_front_matter_is_shown_as_the_readers_first_step(handbook: Handbook) -> None:
+    """MkDocs hides front matter; what it asks of the reader's machine must be on the page."""
+    handbook.chapter("index", SERVER_PAGE)
+    handbook.chapter("prerequisites", "# Prerequisites\n\n## Your PostgreSQL server\n")
+
+    built = build_site(handbook, "--strict", config=WITH_PREREQUISITES)
+
+    assert built.returncode == 0, built.stderr
+    html = (handbook.root / "site" / "index.html").read_text()
+    assert "Your PostgreSQL server" in html
+    assert "rolcreatedb AND rolcreaterole" in html
+    assert html.index("Before you start") < html.index("Your PostgreSQL server")
+    assert html.index("Your PostgreSQL server") < html.index("Some text.")
+    assert "<!-- handbook:" not in html
