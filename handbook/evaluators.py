@@ -35,7 +35,7 @@ class Outcome:
     """How a block ended, when it did not fail."""
 
     status: str
-    """passed, shown or emulated."""
+    """passed, shown, emulated or not proved (this machine lacks what the block needs)."""
     reason: str | None = None
 
 
@@ -61,7 +61,10 @@ def run_block(run: ChapterRun, block: Block) -> Outcome:
         return Outcome("passed")
     if expected is not None and result.status != 0 and expected in ("any", str(result.status)):
         return Outcome("passed")
-    if expected is None:
+    if expected is None and result.unset is not None:
+        problem = _unset_problem(result.unset)
+        marked = result.failed_line - 1 if result.failed_line else None
+    elif expected is None:
         problem = f"command failed with exit status {result.status}"
         marked = result.failed_line - 1 if result.failed_line else None
     elif result.status == 0:
@@ -71,6 +74,14 @@ def run_block(run: ChapterRun, block: Block) -> Outcome:
         problem = f"was expected to exit with status {expected}, but exited {result.status}"
         marked = None
     raise Failure(_report(run, block, problem, result.output, marked))
+
+
+def _unset_problem(name: str) -> str:
+    return (
+        f"${name} is read, but no step before it set it: a reader's terminal would quietly "
+        f"give an empty value. Set it by a visible step first (export {name}=...), or write "
+        f"${{{name}-}} where empty is meant"
+    )
 
 
 def start_background(run: ChapterRun, block: Block) -> Outcome:

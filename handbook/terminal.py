@@ -4,8 +4,10 @@ Each block runs in a new ``bash`` (its own process group, so a timeout kills all
 which first restores what the previous block left behind: the working directory,
 variables (exported or not), functions such as an activated virtualenv's ``deactivate``,
 and aliases. Before the first block, it reads the reader's ``~/.bashrc``, as a new
-terminal does. The block runs with ``set -Eeo pipefail``: the first failing command fails
-the block, and an ERR trap records that command's line.
+terminal does. The block runs with ``set -Eeuo pipefail``: the first failing command fails
+the block, and an ERR trap records that command's line. ``-u`` makes a variable that no
+step set an error: a reader's terminal would quietly read it as empty, and the page
+would go on with a value it never showed (an empty ``DATABASE_URL`` in ``.env`` is SQLite).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ trap '__hb_line=$LINENO; [[ -s $__hb_failed ]] || {
   done
   printf "%s\n" "$__hb_line" > "$__hb_failed"
 }' ERR
-set -Eeo pipefail
+set -Eeuo pipefail
 source "$__hb_block"
 """
 # A Python block runs as if typed into `python` in the terminal's directory: that
@@ -89,6 +91,8 @@ class Result:
     """1-based line of the block's script where the failing command was, if known."""
     timed_out: bool = False
     duration: float = 0.0
+    unset: str | None = None
+    """The variable the block read although no step had set it (bash's "unbound variable")."""
 
 
 class Terminal:
@@ -134,7 +138,11 @@ class Terminal:
             self._advance_state()
         output = out.read_text(errors="replace")
         line = _failed_line(failed, output, block if suffix != ".sh" else None)
-        return Result(status, output, line, timed_out, time.monotonic() - started)
+        unset = _UNBOUND.search(output) if suffix == ".sh" else None
+        if unset is not None and unset["file"] == str(block):
+            line = int(unset["line"])
+        name = unset["name"] if unset is not None else None
+        return Result(status, output, line, timed_out, time.monotonic() - started, name)
 
     def cwd(self) -> Path:
         """The directory the terminal is in now."""
@@ -232,6 +240,11 @@ def _group_alive(pgid: int) -> bool:
         if fields[2] == str(pgid) and fields[0] != "Z":
             return True
     return False
+
+
+_UNBOUND = re.compile(
+    r"^(?P<file>\S+): line (?P<line>\d+): (?P<name>[^:\s]+): unbound variable$", re.M
+)
 
 
 def _failed_line(failed: Path, output: str, python_file: Path | None) -> int | None:

@@ -176,3 +176,23 @@ def test_a_timeout_is_reported_at_the_block_and_ends_it_promptly(handbook: Handb
             "waiting",
         ]
     )
+
+
+def test_a_variable_no_step_set_fails_at_its_line_and_says_so(handbook: Handbook) -> None:
+    """A reader's terminal reads it as empty, silently; the page must set it visibly."""
+    handbook.chapter_from("unset-variable")
+    line = handbook.line_of("unset-variable", "SECRET_KEY=$SECRET_KEY")
+
+    result = handbook.run("docs/unset-variable.md")
+
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            exact(
+                f"docs/unset-variable.md:{line}: $SECRET_KEY is read, but no step before it "
+                "set it: a reader's terminal would quietly give an empty value. Set it by a "
+                "visible step first (export SECRET_KEY=...), or write ${SECRET_KEY-} where "
+                "empty is meant"
+            ),
+        ]
+    )
