@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from handbook import emulators
+from handbook.needs import NEEDS
 
 __all__ = ["SHELL_LANGUAGES", "Directive", "Kind", "default_directive", "parse_directive"]
 
@@ -67,8 +68,9 @@ _OPTIONS: dict[Kind, dict[str, bool]] = {
     Kind.STOP: {"name": True},
 }
 # Options of every kind. database=A,B: the block applies only when the chapter runs on
-# one of these databases; on another it is shown, with that reason.
-_COMMON = {"database": True}
+# one of these databases; on another it is shown, with that reason. needs=A,B: parts of
+# the machine the block needs beyond Python and git (handbook.needs).
+_COMMON = {"database": True, "needs": True}
 _REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.FILE: ("path",),
     Kind.SHOWN: ("reason",),
@@ -117,6 +119,12 @@ def parse_directive(html: str) -> Directive:
     if unknown:
         raise ValueError(
             f"database= takes {', '.join(DATABASES)}, not {', '.join(sorted(unknown))}"
+        )
+    lacking = set(options.get("needs", "").split(",")) - {"", *NEEDS}
+    if lacking:
+        raise ValueError(
+            f"needs= takes {', '.join(NEEDS)}, not {', '.join(sorted(lacking))} "
+            "(handbook/needs.py says how to add one)"
         )
     if "emulate" in options and options["emulate"] not in emulators.names():
         known = ", ".join(emulators.names()) or "none yet"

@@ -24,6 +24,7 @@ from handbook.directive import DATABASES
 from handbook.errors import ChapterError
 from handbook.failure import Failure
 from handbook.machine import Machine
+from handbook.needs import required
 from handbook.project import published, read_project
 from handbook.report import merge_report, report_path, run_entry
 from handbook.run import ChapterRun, Options
@@ -32,6 +33,7 @@ _SERVER = pytest.StashKey[ExitStack]()
 _SERVER_VALUE = pytest.StashKey[Server]()
 _PROJECT = pytest.StashKey[Path | None]()
 _MACHINE = pytest.StashKey[Machine]()
+_NOT_PROVED = pytest.StashKey[list[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,6 +51,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--keep-workspace", action="store_true", help="keep each chapter's temporary folder"
+    )
+    group.addoption(
+        "--require-all",
+        action="store_true",
+        help="fail a block whose needs this machine lacks (as under CI), instead of "
+        "leaving the rest of its page not proved here",
     )
     group.addoption(
         "--journey",
@@ -82,6 +90,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         message = "journey: the reader's machine is as it was before the first page"
     if reporter is not None:
         reporter.write_line(message, red=bool(changes), green=not changes)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """What this machine could not prove, once per page, with what to install."""
+    lines = terminalreporter.config.stash.get(_NOT_PROVED, [])
+    if lines:
+        terminalreporter.section("not proved on this machine", sep="-", yellow=True)
+        for line in lines:
+            terminalreporter.write_line(line, yellow=True)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -124,7 +141,13 @@ class ChapterFile(pytest.File):
         finally:
             variant = _variant(self.config, self.chapter)
             key = f"{self.chapter.slug}[{variant}]" if variant else self.chapter.slug
-            merge_report(report_path(self.config.rootpath), {key: run_entry(run, variant)})
+            entry = run_entry(run, variant)
+            merge_report(report_path(self.config.rootpath), {key: entry})
+            if run.unavailable is not None:
+                count = entry["counts"]["not proved"]
+                self.config.stash.setdefault(_NOT_PROVED, []).append(
+                    f"{key}: {count} blocks {run.unavailable}"
+                )
         if problem is not None:
             pytest.fail(problem, pytrace=False)
 
@@ -172,6 +195,8 @@ class BlockItem(pytest.Item):
         if outcome.status == "shown":
             # Not run, so not a pass: pytest reports it as skipped, with the reason.
             raise pytest.skip.Exception(f"shown: {outcome.reason}", _use_item_location=True)
+        if outcome.status == "not proved":
+            raise pytest.skip.Exception(str(outcome.reason), _use_item_location=True)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, Failure):
@@ -208,6 +233,7 @@ def _options(config: pytest.Config) -> Options:
         database=config.getoption("database"),
         update=bool(config.getoption("update")),
         keep_workspace=bool(config.getoption("keep_workspace")),
+        require_all=required(bool(config.getoption("require_all"))),
     )
 
 

@@ -15,10 +15,13 @@ Each run::
     {
       "chapter": "docs/setup.md",   "slug": "setup",   "variant": "python=3.10" | null,
       "date": "2026-11-25T10:00:00+00:00",   "git_commit": "1a2b3c4" | "1a2b3c4+dirty",
-      "status": "passed" | "failed",   "duration": 12.3,          # seconds
+      "status": "passed" | "failed" | "not proved",   "duration": 12.3,   # seconds
+                                    # not proved: passed up to a block whose needs this
+                                    # machine lacks (handbook/needs.py), not proved after
       "cleanup_error": null | "what the chapter's cleanup printed when it failed",
       "machine_error": null | "what the page changed on the reader's machine unsaid",
-      "counts": {"passed": 7, "failed": 0, "emulated": 0, "shown": 1, "not run": 0},
+      "counts": {"passed": 7, "failed": 0, "emulated": 0, "shown": 1, "not run": 0,
+                 "not proved": 0},
       "environment": {
         "engine_python": "3.12.1",          # the Python running the engine
         "python": "3.10.13",                # the reader's terminal at the end of the chapter
@@ -32,8 +35,10 @@ Each run::
       },
       "blocks": [
         {"file": "docs/setup.md", "line": 40, "end_line": 44, "kind": "run",
-         "language": "bash", "status": "passed" | "failed" | "emulated" | "shown" | "not run",
-         "reason": null | "why it was shown, emulated or not run", "duration": 0.42}
+         "language": "bash",
+         "status": "passed" | "failed" | "emulated" | "shown" | "not run" | "not proved",
+         "reason": null | "why it was shown, emulated, not run or not proved here",
+         "duration": 0.42}
       ]
     }
 
@@ -57,7 +62,7 @@ from handbook.run import ChapterRun
 __all__ = ["SCHEMA", "merge_report", "read_report", "report_path", "run_entry"]
 
 SCHEMA = 1
-STATUSES = ("passed", "failed", "emulated", "shown", "not run")
+STATUSES = ("passed", "failed", "emulated", "shown", "not run", "not proved")
 
 
 def report_path(root: Path) -> Path:
@@ -73,9 +78,7 @@ def run_entry(run: ChapterRun, variant: str | None) -> dict[str, Any]:
         "variant": variant,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "git_commit": _git_commit(run.options.root),
-        "status": "failed"
-        if counts["failed"] or counts["not run"] or run.cleanup_error or run.machine_error
-        else "passed",
+        "status": _status(run, counts),
         "cleanup_error": run.cleanup_error,
         "machine_error": run.machine_error,
         "duration": round(sum(r.duration for r in run.records), 2),
@@ -95,6 +98,12 @@ def run_entry(run: ChapterRun, variant: str | None) -> dict[str, Any]:
             for r in run.records
         ],
     }
+
+
+def _status(run: ChapterRun, counts: Counter[str]) -> str:
+    if counts["failed"] or counts["not run"] or run.cleanup_error or run.machine_error:
+        return "failed"
+    return "not proved" if counts["not proved"] else "passed"
 
 
 def read_report(path: Path) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from handbook.failure import Failure, tail
 from handbook.machine import Machine
 from handbook.mariadb import client_settings, mariadb_url, server_version, unavailable_reason
 from handbook.mariadb import reader_server as mariadb_server
+from handbook.needs import missing
 from handbook.reader import home_changes, prepare_home, snapshot
 from handbook.service import Services
 from handbook.terminal import Terminal
@@ -53,6 +54,9 @@ class Options:
     git_config: Path | None = None
     """The system git config of the reader's terminal: it sends the project's published
     URL to the engine's stand-in (handbook/project.py)."""
+    require_all: bool = False
+    """Fail a block whose needs this machine lacks, instead of leaving it not proved here
+    (``--require-all``, or the ``CI`` variable)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,8 @@ class ChapterRun:
             (options.database or chapter.settings.database) if chapter.settings.database else None
         )
         self.unavailable: str | None = None
-        """Why no block of this run can run (a server that does not answer)."""
+        """Why the rest of this run is not proved here: a server that does not answer, or
+        a part of the machine a block needs and this machine lacks."""
         self._unchecked: str | None = None
         """Why the next output block cannot be checked (its command did not really run)."""
         self.cleanup_error: str | None = None
@@ -162,6 +167,10 @@ class ChapterRun:
             self.records.append(BlockRecord(block, "shown", 0.0, reason))
             return Outcome("shown", reason)
         try:
+            self._check_needs(block)
+            if self.unavailable is not None:
+                self.records.append(BlockRecord(block, "not proved", 0.0, self.unavailable))
+                return Outcome("not proved", self.unavailable)
             outcome = EVALUATORS[block.kind](self, block)
         except Failure:
             self.failed_at = block.where()
@@ -174,10 +183,25 @@ class ChapterRun:
         self.records.append(BlockRecord(block, outcome.status, duration, outcome.reason))
         return outcome
 
+    def _check_needs(self, block: Block) -> None:
+        """From the first block whose needs this machine lacks, the run is not proved here;
+        under CI or ``--require-all`` that block fails instead."""
+        if self.unavailable is not None or "needs" not in block.directive.options:
+            return
+        lacking = missing(block.directive.options["needs"], self.terminal.env["PATH"])
+        if not lacking:
+            return
+        what = "; ".join(need.explain() for need in lacking)
+        if self.options.require_all:
+            raise Failure(
+                f"{block.where()}: the block needs {what}, and this machine lacks it\n"
+                "(CI and --require-all prove every block: install it, or run without them "
+                "to leave the rest of the page not proved here)"
+            )
+        self.unavailable = f"not proved here: the block at {block.where()} needs {what}"
+
     def _not_here(self, block: Block) -> str | None:
         """Why the block does not apply to this run, if it does not."""
-        if self.unavailable is not None:
-            return self.unavailable
         if block.kind is Kind.OUTPUT:
             return self._unchecked
         wanted = block.directive.options.get("database")
@@ -217,9 +241,14 @@ class ChapterRun:
             raise Failure(self.cleanup_error)
         declared = set(self.chapter.settings.changes)
         changed += [thing for thing in self._left if thing not in declared]
-        # Only a page that ran to its end is judged: one that failed or was interrupted
-        # (or was run in part) has its own report, and everything was stopped anyway.
-        ended = self.failed_at is None and len(self.records) == len(self.chapter.blocks)
+        # Only a page that ran to its end is judged: one that failed, was interrupted, was
+        # run in part or not proved to its end has its own report, and everything was
+        # stopped anyway.
+        ended = (
+            self.failed_at is None
+            and self.unavailable is None
+            and len(self.records) == len(self.chapter.blocks)
+        )
         if changed and ended:
             self.machine_error = _changed_message(self.chapter.path, changed)
             raise Failure(self.machine_error)

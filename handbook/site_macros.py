@@ -91,7 +91,8 @@ def _table(runs: dict[str, Any], chapters: list[tuple[str, str]]) -> str:
 def _counts(counts: dict[str, int]) -> str:
     ran = counts["passed"] + counts["failed"]
     parts = [f"{ran} of {sum(counts.values())} run"]
-    parts += [f"{counts[kind]} {kind}" for kind in ("shown", "emulated", "not run") if counts[kind]]
+    kinds = ("shown", "emulated", "not run", "not proved")
+    parts += [f"{counts[kind]} {kind}" for kind in kinds if counts.get(kind)]
     return ", ".join(parts)
 
 
@@ -101,9 +102,14 @@ def _proof_line(run: dict[str, Any]) -> str:
     variant = f" ({run['variant']})" if run.get("variant") else ""
     return (
         f"*{run['status'].capitalize()}{variant} {run['date'][:10]} on {_versions(env)}: "
-        f"{ran} blocks run, {counts['emulated']} emulated, {counts['shown']} shown "
+        f"{ran} blocks run, {counts['emulated']} emulated, {counts['shown']} shown"
+        f"{_not_proved(counts)} "
         "([verification](verification.md)).*"
     )
+
+
+def _not_proved(counts: dict[str, int]) -> str:
+    return f", {counts['not proved']} not proved here" if counts.get("not proved") else ""
 
 
 def _proof_summary(runs: list[dict[str, Any]]) -> str:

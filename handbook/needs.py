@@ -1,0 +1,99 @@
+"""What a block needs from the machine beyond Python and git, and how to get it.
+
+A block that needs such a part says so: ``<!-- handbook: run needs=nginx -->``. On a
+machine without it, that block and the rest of its page are *not proved here*: reported
+apart, with what to install, never as passed. Under CI (the ``CI`` variable, as nox reads
+it for missing interpreters) or with ``--require-all``, a missing part fails the block
+instead, so CI proves every block or says why not.
+
+The same names are checked by the prerequisites script and listed in the README; a test
+keeps the three in agreement.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["NEEDS", "Need", "missing", "required"]
+
+
+@dataclass(frozen=True)
+class Need:
+    """A part of the machine a block may need."""
+
+    name: str
+    """As written in ``needs=``."""
+    what: str
+    """What it is, for the reader."""
+    programs: tuple[str, ...]
+    """Programs that must be on PATH."""
+    pkg_config: tuple[str, ...] = ()
+    """pkg-config modules of which at least one must exist (a C library's headers)."""
+    debian: str = ""
+    """The install command on Debian and Ubuntu."""
+    macos: str = ""
+    """The install command on macOS, with Homebrew."""
+
+    def install(self) -> str:
+        return f"Debian/Ubuntu: {self.debian}; macOS: {self.macos}"
+
+    def explain(self) -> str:
+        """``nginx, the web server ... (Debian/Ubuntu: ...; macOS: ...)``."""
+        return f"{self.name}, {self.what} ({self.install()})"
+
+
+NEEDS: Mapping[str, Need] = {
+    need.name: need
+    for need in (
+        Need(
+            "nginx",
+            "the web server in front of gunicorn",
+            ("nginx",),
+            debian="sudo apt install nginx-light",
+            macos="brew install nginx",
+        ),
+        Need(
+            "mariadb-dev",
+            "a C compiler and the MariaDB client library, to build mysqlclient",
+            ("cc", "pkg-config"),
+            pkg_config=("mysqlclient", "mariadb", "libmariadb"),
+            debian="sudo apt install build-essential python3-dev libmariadb-dev pkg-config",
+            macos="brew install mariadb-connector-c pkg-config",
+        ),
+        Need(
+            "chromium",
+            "a browser, for the site's checks",
+            ("chromium",),
+            debian="sudo apt install chromium",
+            macos="brew install --cask chromium",
+        ),
+    )
+}
+
+
+def missing(names: str, path: str) -> list[Need]:
+    """The needs among ``names`` (comma-separated) that this PATH does not meet."""
+    wanted = [NEEDS[name] for name in names.split(",") if name]
+    return [need for need in wanted if not _met(need, path)]
+
+
+def required(require_all: bool = False) -> bool:
+    """True when a missing need must fail the run: under CI, or when asked."""
+    return require_all or bool(os.environ.get("CI"))
+
+
+def _met(need: Need, path: str) -> bool:
+    if not all(shutil.which(program, path=path) for program in need.programs):
+        return False
+    if not need.pkg_config:
+        return True
+    pkg_config = shutil.which("pkg-config", path=path)
+    assert pkg_config is not None  # it is one of the programs checked above
+    return any(
+        subprocess.run([pkg_config, "--exists", module], check=False).returncode == 0
+        for module in need.pkg_config
+    )

@@ -1,0 +1,121 @@
+"""A part of the machine a block needs: not proved here when missing, a failure under CI."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from handbook.chapter import load_chapter
+from handbook.config import snippet_config
+from handbook.needs import NEEDS
+from tests.chapters import ENGINE_ROOT, Handbook, exact
+from tests.test_prerequisites import SCRIPT, checked_by
+
+INSTALL = "Debian/Ubuntu: sudo apt install nginx-light; macOS: brew install nginx"
+
+
+@pytest.fixture
+def without_nginx(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PATH without the sbin folders, where Debian puts nginx."""
+    folders = [f for f in os.environ["PATH"].split(os.pathsep) if not f.endswith("/sbin")]
+    monkeypatch.setenv("PATH", os.pathsep.join(folders))
+    monkeypatch.delenv("CI", raising=False)
+
+
+@pytest.mark.usefixtures("without_nginx")
+def test_from_a_block_whose_needs_are_missing_the_page_is_not_proved_here(
+    handbook: Handbook,
+) -> None:
+    handbook.chapter_from("needs")
+    line = handbook.line_of("needs", "nginx -v") - 1
+
+    result = handbook.run("docs/needs.md")
+
+    result.assert_outcomes(passed=1, skipped=2)
+    reason = (
+        f"not proved here: the block at docs/needs.md:{line} needs nginx, the web server "
+        f"in front of gunicorn ({INSTALL})"
+    )
+    result.stdout.fnmatch_lines(
+        ["*- not proved on this machine -*", exact(f"needs: 2 blocks {reason}")]
+    )
+    run = handbook.report()["runs"]["needs"]
+    assert run["status"] == "not proved"
+    assert run["counts"]["not proved"] == 2
+    assert [b["status"] for b in run["blocks"]] == ["passed", "not proved", "not proved"]
+
+
+@pytest.mark.usefixtures("without_nginx")
+@pytest.mark.parametrize("how", ["CI", "--require-all"])
+def test_under_ci_or_require_all_a_missing_need_fails_the_block(
+    handbook: Handbook, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    handbook.chapter_from("needs")
+    line = handbook.line_of("needs", "nginx -v") - 1
+    args = ["docs/needs.md"]
+    if how == "CI":
+        monkeypatch.setenv("CI", "true")
+    else:
+        args.append(how)
+
+    result = handbook.run(*args)
+
+    result.assert_outcomes(passed=1, failed=1, skipped=1)
+    result.stdout.fnmatch_lines(
+        [
+            exact(f"docs/needs.md:{line}: the block needs nginx, the web server in front of ")
+            + "*, and this machine lacks it"
+        ]
+    )
+    assert handbook.report()["runs"]["needs"]["status"] == "failed"
+
+
+def test_where_the_need_is_met_every_block_is_proved(
+    handbook: Handbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    handbook.chapter_from("needs")
+
+    handbook.run("docs/needs.md").assert_outcomes(passed=3)
+
+
+def test_an_unknown_need_is_refused_with_the_known_ones(handbook: Handbook) -> None:
+    handbook.chapter("needs", "# x\n\n<!-- handbook: run needs=nginx,redis -->\n```bash\nx\n```\n")
+
+    result = handbook.collect("docs/needs.md")
+
+    result.stdout.fnmatch_lines(
+        ["*docs/needs.md:3: needs= takes nginx, mariadb-dev, chromium, not redis*"]
+    )
+
+
+def _declared() -> dict[str, str]:
+    """Each need the pages declare, with the first block that declares it."""
+    root = ENGINE_ROOT
+    found: dict[str, str] = {}
+    for page in sorted((root / "docs").glob("*.md")):
+        chapter = load_chapter(page.relative_to(root), root, snippet_config(root))
+        for block in chapter.blocks:
+            for name in filter(None, block.directive.options.get("needs", "").split(",")):
+                found.setdefault(name, block.where())
+    return found
+
+
+def test_the_readme_names_every_need_and_how_to_install_it() -> None:
+    readme = (ENGINE_ROOT / "README.md").read_text()
+    for need in NEEDS.values():
+        row = f"| `{need.name}` |"
+        assert row in readme, f"README.md: no row for {need.name} in 'What your machine may lack'"
+        line = next(line for line in readme.splitlines() if line.startswith(row))
+        assert f"`{need.debian}`" in line and f"`{need.macos}`" in line, line
+
+
+def test_the_prerequisites_script_checks_what_the_pages_need() -> None:
+    """A reader learns on the prerequisites page what the engine would find missing."""
+    declared = _declared()
+    assert "nginx" in declared, "expected the deployment chapter to declare nginx"
+    checked = checked_by((ENGINE_ROOT / SCRIPT).read_text())
+    for name, where in declared.items():
+        lacking = set(NEEDS[name].programs) - checked
+        assert not lacking, f"{where} needs {name}; {SCRIPT} does not check {lacking}"
