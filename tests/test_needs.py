@@ -108,7 +108,8 @@ def test_the_readme_names_every_need_and_how_to_install_it() -> None:
         row = f"| `{need.name}` |"
         assert row in readme, f"README.md: no row for {need.name} in 'What your machine may lack'"
         line = next(line for line in readme.splitlines() if line.startswith(row))
-        assert f"`{need.debian}`" in line and f"`{need.macos}`" in line, line
+        assert f"`{need.debian}`" in line, line
+        assert f"`{need.macos}`" in line, line
 
 
 def test_the_prerequisites_script_checks_what_the_pages_need() -> None:
