@@ -37,6 +37,7 @@ __all__ = [
     "reader_role",
     "reader_server",
     "start_server",
+    "without_password",
 ]
 
 IMAGE = "postgres:16-alpine"
@@ -154,6 +155,7 @@ def start_server() -> Iterator[Server]:
     """The first provider that gives a server; the error names every one tried."""
     url = os.environ.get("DATABASE_URL")
     if url:
+        _check_answers(url)
         yield Server(url, "DATABASE_URL")
     elif docker_available():
         with _testcontainers() as server:
@@ -161,6 +163,29 @@ def start_server() -> Iterator[Server]:
     else:
         with _pgserver() as server:
             yield server
+
+
+def _check_answers(url: str) -> None:
+    """A server given by DATABASE_URL answers, or the error says which and what to do."""
+    try:
+        psycopg.connect(url, connect_timeout=10).close()
+    except psycopg.Error as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise LookupError(
+            f"DATABASE_URL={without_password(url)} does not answer ({reason}). Start that "
+            "server or correct the URL; or unset DATABASE_URL, and the engine starts a "
+            "PostgreSQL of its own: in Docker where a daemon answers, else from a wheel "
+            "(pgserver)"
+        ) from None
+
+
+def without_password(url: str) -> str:
+    """The URL with its password, if any, as ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @contextmanager

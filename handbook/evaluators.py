@@ -66,6 +66,8 @@ def run_block(run: ChapterRun, block: Block) -> Outcome:
         marked = result.failed_line - 1 if result.failed_line else None
     elif expected is None:
         problem = f"command failed with exit status {result.status}"
+        if result.read_input:
+            problem += _NO_INPUT
         marked = result.failed_line - 1 if result.failed_line else None
     elif result.status == 0:
         problem = "was expected to fail, but succeeded (exit status 0)"
@@ -74,6 +76,14 @@ def run_block(run: ChapterRun, block: Block) -> Outcome:
         problem = f"was expected to exit with status {expected}, but exited {result.status}"
         marked = None
     raise Failure(_report(run, block, problem, result.output, marked))
+
+
+_NO_INPUT = (
+    "; it read its standard input, and a page's terminal has none (as if the reader "
+    "pressed Ctrl-D at once). Give the input on the page: a here-document (<<'EOF'), "
+    "`yes |` or `printf 'answer\\n' |`, or the command's option for no questions "
+    "(--noinput, --yes)"
+)
 
 
 def _unset_problem(name: str) -> str:

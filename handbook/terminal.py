@@ -38,6 +38,8 @@ elif [[ -f $HOME/.bashrc ]]; then
 fi
 __hb_save() {
   __hb_status=$?
+  # The block's last command was a pipeline forgiven its SIGPIPE (below): it succeeded.
+  if ((__hb_status == 141 && ${__hb_forgiven:-0})); then __hb_status=0; fi
   {
     for __hb_name in $(compgen -v); do
       case $__hb_name in
@@ -61,14 +63,27 @@ trap __hb_save EXIT
 # Inline, not a function: bash garbles its variable scopes when a function is called
 # from an ERR trap while errexit unwinds another function. LINENO is read first: it
 # counts on through the lines of the trap's own text.
-trap '__hb_line=$LINENO; [[ -s $__hb_failed ]] || {
+#
+# The trap is errexit (`set -e`) itself, with one exception a reader never notices: a
+# pipeline whose only failures are SIGPIPE (141) upstream of a last command that
+# succeeded (`yes | head -n 3`): the reader's shell has no pipefail, and the upstream
+# command was merely told to stop. A real failure anywhere in a pipeline still fails.
+trap '__hb_codes=("$?" "${PIPESTATUS[@]}") __hb_line=$LINENO
+  if ((${#__hb_codes[@]} > 2 && __hb_codes[-1] == 0)) &&
+    [[ " ${__hb_codes[*]:1} " =~ ^(" "(0|141))+" "$ ]]; then __hb_forgiven=1
+  elif ((__hb_codes[0] == 141 && ${__hb_forgiven:-0})) &&
+    [[ ${BASH_SOURCE[0]} != "$__hb_block" ]]; then :  # the block ended with that pipeline
+  else
+  __hb_forgiven=0
+  [[ -s $__hb_failed ]] || {
   for ((__hb_i = 0; __hb_i < ${#BASH_SOURCE[@]}; __hb_i++)); do
     [[ ${BASH_SOURCE[$__hb_i]} == "$__hb_block" ]] && break
     __hb_line=${BASH_LINENO[$__hb_i]}
   done
-  printf "%s\n" "$__hb_line" > "$__hb_failed"
-}' ERR
-set -Eeuo pipefail
+  printf "%s\\n" "$__hb_line" > "$__hb_failed"
+  }
+  exit "${__hb_codes[0]}"; fi' ERR
+set -Euo pipefail
 source "$__hb_block"
 """
 # A Python block runs as if typed into `python` in the terminal's directory: that
@@ -93,6 +108,8 @@ class Result:
     duration: float = 0.0
     unset: str | None = None
     """The variable the block read although no step had set it (bash's "unbound variable")."""
+    read_input: bool = False
+    """True when the block read its standard input (which is empty: the page gives none)."""
 
 
 class Terminal:
@@ -123,9 +140,10 @@ class Terminal:
         runner = self._file(f"block-{self._count}.sh", script) if suffix != ".sh" else block
         out = self.workspace.control / f"block-{self._count}.out"
         failed = self.workspace.control / f"block-{self._count}.failed"
+        stdin = _empty_input(self.workspace.control / f"block-{self._count}.stdin")
         started = time.monotonic()
-        with out.open("wb") as sink:
-            process = self._bash(runner, failed, sink)
+        with out.open("wb") as sink, stdin.open("rb") as empty:
+            process = self._bash(runner, failed, sink, stdin=empty)
             timed_out = False
             try:
                 process.wait(timeout=timeout)
@@ -142,7 +160,8 @@ class Terminal:
         if unset is not None and unset["file"] == str(block):
             line = int(unset["line"])
         name = unset["name"] if unset is not None else None
-        return Result(status, output, line, timed_out, time.monotonic() - started, name)
+        duration = time.monotonic() - started
+        return Result(status, output, line, timed_out, duration, name, _was_read(stdin))
 
     def cwd(self) -> Path:
         """The directory the terminal is in now."""
@@ -163,7 +182,12 @@ class Terminal:
         return self._bash(block, self.workspace.control / "background.failed", sink, snapshot)
 
     def _bash(
-        self, block: Path, failed: Path, sink: IO[bytes], state: Path | None = None
+        self,
+        block: Path,
+        failed: Path,
+        sink: IO[bytes],
+        state: Path | None = None,
+        stdin: IO[bytes] | None = None,
     ) -> sh.RunningCommand:
         state = state or self._state
         return sh.bash(
@@ -175,7 +199,9 @@ class Terminal:
             str(failed),
             _env=self.env,
             _cwd=str(self.workspace.work),
-            _in="",  # standard input at its end, as if the reader pressed Ctrl-D
+            # Standard input at its end, as if the reader pressed Ctrl-D: an empty file,
+            # which the block gets as itself (not through a pipe), so a read shows.
+            _in=stdin if stdin is not None else "",
             _out=sink,
             _err_to_out=True,
             _new_session=True,
@@ -240,6 +266,20 @@ def _group_alive(pgid: int) -> bool:
         if fields[2] == str(pgid) and fields[0] != "Z":
             return True
     return False
+
+
+def _empty_input(path: Path) -> Path:
+    """An empty file whose access time is before its change time: reading it, even at
+    its end, moves the access time (Linux's relatime updates it in exactly that case)."""
+    path.write_bytes(b"")
+    changed = path.stat().st_mtime_ns
+    os.utime(path, ns=(changed - 10**9, changed))
+    return path
+
+
+def _was_read(path: Path) -> bool:
+    stat = path.stat()
+    return stat.st_atime_ns >= stat.st_mtime_ns
 
 
 _UNBOUND = re.compile(

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.chapters import Handbook
+from tests.chapters import Handbook, exact, free_port
 
 SERVER = os.environ.get("DATABASE_URL", "")
 """A PostgreSQL server you run, e.g. postgresql://postgres@127.0.0.1:5432/postgres.
@@ -151,3 +151,30 @@ def test_the_reader_connects_as_a_role_of_their_own_not_a_superuser(
     result = handbook.run("docs/role.md")
 
     result.assert_outcomes(passed=4)
+
+
+def test_a_database_url_that_does_not_answer_is_named_without_its_password(
+    handbook: Handbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a psycopg traceback from the engine's insides: which URL, and what to do."""
+    port = free_port()
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://ada:s3cret@127.0.0.1:{port}/shop")
+    handbook.chapter_from("database", record=handbook.root / "record.txt", last="true")
+
+    result = handbook.run("docs/database.md")
+
+    result.assert_outcomes(errors=7)  # the set-up error, told at each block
+    result.stdout.fnmatch_lines(
+        [
+            "*"
+            + exact(
+                "docs/database.md: cannot set up the chapter: "
+                f"DATABASE_URL=postgresql://ada:***@127.0.0.1:{port}/shop does not answer ("
+            )
+            + "*). Start that server or correct the URL; or unset DATABASE_URL, and the engine "
+            "starts a PostgreSQL of its own: in Docker where a daemon answers, else from a "
+            "wheel (pgserver)"
+        ]
+    )
+    assert "s3cret" not in result.stdout.str()
+    assert "Traceback" not in result.stdout.str()

@@ -196,3 +196,46 @@ def test_a_variable_no_step_set_fails_at_its_line_and_says_so(handbook: Handbook
             ),
         ]
     )
+
+
+def test_sigpipe_upstream_of_a_finished_pipe_is_not_a_failure_but_a_real_one_is(
+    handbook: Handbook,
+) -> None:
+    handbook.chapter_from("pipes")
+    line = handbook.line_of("pipes", "exit 3")
+
+    result = handbook.run("docs/pipes.md")
+
+    result.assert_outcomes(passed=4, failed=1)
+    result.stdout.fnmatch_lines([exact(f"docs/pipes.md:{line}: command failed with exit status 3")])
+    assert "never run" not in result.stdout.str().split("--- output ---")[-1]
+
+
+def test_a_block_that_reads_its_input_fails_saying_the_terminal_has_none(
+    handbook: Handbook,
+) -> None:
+    handbook.chapter_from("stdin")
+    line = handbook.line_of("stdin", "read -r")
+
+    result = handbook.run("docs/stdin.md")
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            exact(
+                f"docs/stdin.md:{line}: command failed with exit status 1; it read its standard "
+                "input, and a page's terminal has none (as if the reader pressed Ctrl-D at "
+                "once). Give the input on the page: a here-document (<<'EOF'), `yes |` or "
+                "`printf 'answer\\n' |`, or the command's option for no questions "
+                "(--noinput, --yes)"
+            )
+        ]
+    )
+
+
+def test_a_failure_that_read_no_input_says_nothing_of_input(handbook: Handbook) -> None:
+    handbook.chapter_from("failing")
+
+    result = handbook.run("docs/failing.md")
+
+    assert "standard input" not in result.stdout.str()
