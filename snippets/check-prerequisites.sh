@@ -59,8 +59,8 @@ install_hint() {
     git:*) echo "https://git-scm.com/downloads" ;;
     pip:linux*) echo "sudo apt install python3-pip python3-venv (Debian, Ubuntu)" ;;
     pip:*) echo "$python -m ensurepip --upgrade" ;;
-    build:darwin*) echo 'xcode-select --install; brew install pkg-config mysql-client; export PKG_CONFIG_PATH="$(brew --prefix)/opt/mysql-client/lib/pkgconfig"' ;;
-    build:*) echo "sudo apt install build-essential pkg-config python3-dev libmariadb-dev (Debian, Ubuntu)" ;;
+    build:darwin*) echo 'xcode-select --install; brew install mariadb-connector-c pkg-config; export PKG_CONFIG_PATH="$(brew --prefix)/opt/mariadb-connector-c/lib/pkgconfig"' ;;
+    build:*) echo "sudo apt install build-essential python3-dev libmariadb-dev pkg-config (Debian, Ubuntu)" ;;
     postgresql:darwin* | createdb:darwin* | dropdb:darwin*) echo "brew install libpq" ;;
     postgresql:* | createdb:* | dropdb:*) echo "install postgresql-client-$POSTGRESQL" ;;
     curl:darwin*) echo "brew install curl" ;;
@@ -170,42 +170,6 @@ if [ -n "$python" ]; then
   fi
 fi
 
-# --- Build tools for mysqlclient (required on Linux and macOS) ------------------
-# pip builds mysqlclient, the MariaDB/MySQL driver in requirements.txt, from source
-# everywhere but Windows: it needs a C compiler, Python's headers, pkg-config, and
-# the MariaDB (or MySQL) client library.
-case "$OSTYPE" in
-  msys* | cygwin* | win*) ;; # Windows installs mysqlclient from a wheel
-  *)
-    missing=""
-    if ! have cc && ! have gcc && ! have clang; then missing="$missing, a C compiler"; fi
-    if [ -n "$python" ] && ! "$python" -c 'import os, sysconfig
-raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
-      missing="$missing, Python headers"
-    fi
-    library=""
-    if [ -n "${MYSQLCLIENT_CFLAGS:-}" ] && [ -n "${MYSQLCLIENT_LDFLAGS:-}" ]; then
-      library="from MYSQLCLIENT_CFLAGS"
-    elif ! have pkg-config; then
-      missing="$missing, pkg-config"
-    else
-      # The names mysqlclient's own build looks for, in its order.
-      for module in mysqlclient mariadb libmariadb perconaserverclient; do
-        if pkg-config --exists "$module"; then
-          library=$module
-          break
-        fi
-      done
-    fi
-    if [ -z "$library" ] && have pkg-config; then missing="$missing, the MariaDB client library"; fi
-    if [ -n "$missing" ]; then
-      fail "build tools: missing ${missing#, }; pip cannot build mysqlclient — $(install_hint build)"
-    else
-      ok "build tools for mysqlclient: C compiler, Python headers, client library ($library)"
-    fi
-    ;;
-esac
-
 # --- git: 2.28 or newer, for `git init -b main` (required) ----------------------
 if ! have git; then
   fail "git: not found — install it with $(install_hint git)"
@@ -289,6 +253,42 @@ check_tool dropdb optional "the chapters from Configuration on remove their data
 check_tool sqlite3 optional "the Database chapter's SQLite backup and restore need it"
 check_tool mariadb optional "the Database chapter's MariaDB restore needs it"
 check_tool mariadb-dump optional "the Database chapter's MariaDB backup needs it"
+
+# --- Build tools for mysqlclient, the MariaDB driver (optional) -------------------
+# Only a project run on MariaDB or MySQL installs mysqlclient (requirements-mariadb.txt),
+# and pip builds it from source everywhere but Windows: it needs a C compiler, Python's
+# headers, pkg-config, and the MariaDB (or MySQL) client library.
+case "$OSTYPE" in
+  msys* | cygwin* | win*) ;; # Windows installs mysqlclient from a wheel
+  *)
+    missing=""
+    if ! have cc && ! have gcc && ! have clang; then missing="$missing, a C compiler"; fi
+    if [ -n "$python" ] && ! "$python" -c 'import os, sysconfig
+raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+      missing="$missing, Python headers"
+    fi
+    library=""
+    if [ -n "${MYSQLCLIENT_CFLAGS:-}" ] && [ -n "${MYSQLCLIENT_LDFLAGS:-}" ]; then
+      library="from MYSQLCLIENT_CFLAGS"
+    elif ! have pkg-config; then
+      missing="$missing, pkg-config"
+    else
+      # The names mysqlclient's own build looks for, in its order.
+      for module in mysqlclient mariadb libmariadb perconaserverclient; do
+        if pkg-config --exists "$module"; then
+          library=$module
+          break
+        fi
+      done
+    fi
+    if [ -z "$library" ] && have pkg-config; then missing="$missing, the MariaDB client library"; fi
+    if [ -n "$missing" ]; then
+      warn "build tools for mysqlclient: missing ${missing#, } (optional); the Database chapter's MariaDB steps build the MariaDB driver with them — $(install_hint build)"
+    else
+      ok "build tools for mysqlclient: C compiler, Python headers, client library ($library)"
+    fi
+    ;;
+esac
 
 # --- curl (required) --------------------------------------------------------------
 # Project setup, on the first morning, checks with curl that runserver answers, and the
