@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
+from handbook import reaper
 from handbook.claim import claim
 from handbook.docker import docker_available
 
@@ -234,6 +235,7 @@ def _testcontainers() -> Iterator[Server]:
 @contextmanager
 def _pgserver() -> Iterator[Server]:
     folder = tempfile.mkdtemp(prefix="handbook-pgserver-")
+    reaper.watch("postgres", folder)
     try:
         # Imported here: a missing wheel for this Python is one more provider that failed.
         from pgserver._commands import POSTGRES_BIN_PATH  # noqa: PLC0415
@@ -242,6 +244,7 @@ def _pgserver() -> Iterator[Server]:
         server = get_server(folder, cleanup_mode="delete")
     except Exception as error:  # noqa: BLE001 (whatever failed, say what was tried)
         shutil.rmtree(folder, ignore_errors=True)
+        reaper.forget("postgres", folder)
         raise LookupError(
             "no PostgreSQL server could be provided; tried: DATABASE_URL (not set), "
             f"testcontainers (no Docker daemon answers), pgserver ({error}). "
@@ -255,6 +258,7 @@ def _pgserver() -> Iterator[Server]:
     finally:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+        reaper.forget("postgres", folder)
 
 
 def main(argv: list[str] | None = None) -> int:

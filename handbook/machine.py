@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from handbook import reaper
 from handbook.database import Server
 from handbook.reader import home_changes, prepare_home, snapshot
 
@@ -23,6 +24,7 @@ class Machine:
 
     def __init__(self, server: Server | None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="handbook-journey-"))
+        reaper.watch("path", self.root)
         self.home = self.root / "home"
         self.home.mkdir()
         self.server = server
@@ -42,6 +44,7 @@ class Machine:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+        reaper.forget("path", self.root)
 
     def _processes(self) -> list[tuple[int, str]]:
         """Processes that run in the journey's folders, or name them on their command line."""

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from handbook import reaper
 from handbook.config import site_extra
 from handbook.workspace import copy_as_cloned
 
@@ -52,6 +53,7 @@ def read_project(root: Path) -> Project | None:
 def published(root: Path, project: Project) -> Iterator[Path]:
     """A stand-in for the published repository; yields a git config that points there."""
     folder = Path(tempfile.mkdtemp(prefix="handbook-project-"))
+    reaper.watch("path", folder)
     try:
         work = folder / "work"
         copy_as_cloned(root / SOURCE, work)
@@ -72,3 +74,4 @@ def published(root: Path, project: Project) -> Iterator[Path]:
         yield config
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        reaper.forget("path", folder)

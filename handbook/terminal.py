@@ -23,6 +23,7 @@ from typing import IO
 
 import sh
 
+from handbook import reaper
 from handbook.workspace import Workspace, terminal_environment
 
 __all__ = ["Result", "Terminal", "interrupt_group", "kill_group"]
@@ -190,7 +191,7 @@ class Terminal:
         stdin: IO[bytes] | None = None,
     ) -> sh.RunningCommand:
         state = state or self._state
-        return sh.bash(
+        process = sh.bash(
             "--noprofile",
             "--norc",
             str(self._script),
@@ -209,6 +210,8 @@ class Terminal:
             _bg_exc=False,
             _ok_code=list(range(256)),
         )
+        reaper.watch("group", process.pid)  # its own session: pid and group are one
+        return process
 
     def _advance_state(self) -> None:
         produced = self._state.with_suffix(".sh.next")
@@ -232,11 +235,17 @@ def interrupt_group(pgid: int, grace: float) -> bool:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
+    reaper.forget("group", pgid)
     return True
 
 
 def kill_group(pgid: int, grace: float = 0.0) -> None:
     """Stop a process group: SIGTERM, then SIGKILL after ``grace`` seconds."""
+    _kill_group(pgid, grace)
+    reaper.forget("group", pgid)
+
+
+def _kill_group(pgid: int, grace: float) -> None:
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 0.0)):
         try:
             os.killpg(pgid, sig)

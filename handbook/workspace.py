@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from handbook import reaper
+
 __all__ = ["Workspace", "copy_as_cloned", "find_python", "terminal_environment"]
 
 # The environment is normalised so outputs compare the same on every machine.
@@ -69,6 +71,7 @@ class Workspace:
         """``home``: the reader's HOME when pages share one (a journey), else a new one;
         ``parent``: where the folder goes (the temporary folder by default)."""
         self.root = Path(tempfile.mkdtemp(prefix=f"handbook-{slug}-", dir=parent))
+        reaper.watch("path", self.root)
         self.home = home or self.root / "home"
         self.work = self.root / "work"
         self.bin = self.root / "bin"
@@ -102,6 +105,7 @@ class Workspace:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+        reaper.forget("path", self.root)
 
 
 def terminal_environment(workspace: Workspace) -> dict[str, str]:

@@ -93,3 +93,43 @@ def test_interrupting_a_verification_leaves_nothing_behind(
     assert not port_open(port)
     assert workspaces(slug) == []
     assert marker.read_text() == "cleaned up\n", "the chapter's cleanup ran"
+
+
+def test_a_killed_verification_leaves_nothing_behind(handbook: Handbook) -> None:
+    """SIGKILL (nox giving up, a cancelled CI job) gives the engine no say: the watchdog
+    (handbook/reaper.py) stops the service and the block, and removes the workspace."""
+    port = free_port()
+    seconds = f"60.{uuid.uuid4().int % 10**6:06d}"
+    slug = f"interrupt-{uuid.uuid4().hex[:8]}"
+    handbook.chapter_from("interrupt", slug, port=port, seconds=seconds, marker="/dev/null")
+    command = [sys.executable, "-m", "pytest", "-p", "handbook.plugin", "-p", "no:cacheprovider"]
+    verification = subprocess.Popen(
+        [*command, f"docs/{slug}.md"],
+        cwd=handbook.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        running = wait_until(lambda: bool(processes_matching("sleep", seconds)), timeout=60)
+        assert running, "the chapter never reached its `sleep` block"
+        assert port_open(port)
+
+        verification.kill()
+        verification.wait(timeout=30)
+
+        def leftovers() -> dict[int, str]:
+            return {
+                **processes_matching("sleep", seconds),
+                **processes_matching("http.server", str(port)),
+            }
+
+        gone = wait_until(lambda: not leftovers() and not workspaces(slug), timeout=15)
+    finally:
+        if verification.poll() is None:
+            verification.kill()
+        left = leftovers()
+        kill_all(left)
+
+    assert gone, f"left behind: {left}, {workspaces(slug)}"
+    assert not port_open(port)
