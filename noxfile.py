@@ -8,6 +8,7 @@ nox -s database -- --update rewrite the chapter's output blocks from what ran
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 import shutil
@@ -21,6 +22,8 @@ import nox
 ROOT = Path(__file__).parent.resolve()
 sys.path.insert(0, str(ROOT))
 from handbook.journey import onboarding_path  # noqa: E402 (needs the path above)
+from handbook.needs import missing, required  # noqa: E402
+from handbook.summary import summary as summary_table  # noqa: E402
 from handbook.versions import read_python, series  # noqa: E402
 from handbook.workspace import copy_as_cloned  # noqa: E402
 
@@ -29,6 +32,12 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.error_on_missing_interpreters = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+# After Ctrl-C, how long pytest may take to tear chapters down (stop services, drop
+# databases, stop the server, remove folders) before nox terminates it; nox's own
+# default, 0.3 s, cut that short and left the chapter's folders behind.
+CLEANUP_SECONDS = 30
+# When this nox started: the summary tells this run's chapters from older report entries.
+STARTED = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 # The engine runs on 3.12: pgserver (embedded PostgreSQL) has no wheels for 3.13 yet.
 ENGINE_PYTHON = "3.12"
 # The Pythons a reader may have (versions.toml); the setup chapter is proved on each.
@@ -91,6 +100,7 @@ nox.options.sessions = [
     ),
     "docs",
     "site",
+    "summary",
 ]
 
 
@@ -100,7 +110,7 @@ def _install(session: nox.Session, group: str) -> None:
 
 def _verify(session: nox.Session, *args: str) -> None:
     _install(session, "engine")
-    session.run("pytest", *args, "-v", *session.posargs)
+    session.run("pytest", *args, "-v", *session.posargs, interrupt_timeout=CLEANUP_SECONDS)
 
 
 @nox.session(python=ENGINE_PYTHON)
@@ -117,7 +127,13 @@ def engine(session: nox.Session) -> None:
     """Run the engine's own tests (fixture chapters through pytester)."""
     _install(session, "engine")
     _install(session, "docs")
-    session.run("pytest", "tests", "--ignore=tests/browser", *session.posargs)
+    session.run(
+        "pytest",
+        "tests",
+        "--ignore=tests/browser",
+        *session.posargs,
+        interrupt_timeout=CLEANUP_SECONDS,
+    )
 
 
 @nox.session(python=ENGINE_PYTHON, default=False)
@@ -219,14 +235,17 @@ def _sample_copy(session: nox.Session) -> Path:
 
 
 def _mariadb(session: nox.Session) -> None:
-    if _answers(MARIADB_URL):
+    lacking = [f"needs {need.explain()}" for need in missing("mariadb-dev", os.environ["PATH"])]
+    if not _answers(MARIADB_URL):
+        lacking.append(f"no MariaDB server answers for {MARIADB_URL}")
+    if not lacking:
         # The driver has a requirements file of its own: pip builds it, against libmariadb.
         session.install("-r", "requirements-mariadb.txt")
         session.run("pytest", *session.posargs, env={"DATABASE_URL": MARIADB_URL + "sample"})
-    elif os.environ.get("CI"):
-        session.error(f"no MariaDB server answers for {MARIADB_URL} (CI must test it)")
+    elif required():
+        session.error(f"the tests on MariaDB cannot run: {'; '.join(lacking)} (CI must run them)")
     else:
-        session.warn(f"MariaDB NOT tested: no server answers for {MARIADB_URL}")
+        session.warn(f"the tests on MariaDB: not proved on this machine: {'; '.join(lacking)}")
 
 
 def _answers(url: str) -> bool:
@@ -289,11 +308,28 @@ def site(session: nox.Session) -> None:
     The tests build it again with the publishing variables, and deploy two releases with
     mike in a temporary repository; see tests/browser/conftest.py.
     """
+    _need(session, "chromium")
     _install(session, "engine")  # pyproject's pytest options load the engine's plugin
     _install(session, "docs")
     _install(session, "browser")
     session.run("mkdocs", "build", "--strict", "--quiet", env=_mkdocs_env(plain=True))
     session.run("pytest", "tests/browser", "-v", *session.posargs)
+
+
+@nox.session(python=False)
+def summary(session: nox.Session) -> None:
+    """One screen: per chapter verified by this nox, what was proved and what was not."""
+    print(summary_table(ROOT / "build" / "verification.json", STARTED))
+
+
+def _need(session: nox.Session, name: str) -> None:
+    """Skip the session, saying what to install, where this machine lacks a part it needs
+    (handbook/needs.py); under CI, fail it."""
+    for need in missing(name, os.environ.get("PATH", "")):
+        message = f"not proved on this machine: needs {need.explain()}"
+        if required():
+            session.error(message)
+        session.skip(message)
 
 
 @nox.session(python=ENGINE_PYTHON, default=False)

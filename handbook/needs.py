@@ -62,7 +62,8 @@ NEEDS: Mapping[str, Need] = {
             ("cc", "pkg-config"),
             pkg_config=("mysqlclient", "mariadb", "libmariadb"),
             debian="sudo apt install build-essential python3-dev libmariadb-dev pkg-config",
-            macos="brew install mariadb-connector-c pkg-config",
+            macos="brew install mariadb-connector-c pkg-config, then export "
+            'PKG_CONFIG_PATH="$(brew --prefix)/opt/mariadb-connector-c/lib/pkgconfig"',
         ),
         Need(
             "chromium",
