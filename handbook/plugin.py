@@ -92,6 +92,18 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         reporter.write_line(message, red=bool(changes), green=not changes)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Blocks not proved here are told at the block that needs what is missing, so
+    pytest's summary folds them into one line instead of one per block."""
+    report = yield
+    where = getattr(item, "not_proved_at", None)
+    if where and report.skipped and isinstance(report.longrepr, tuple):
+        path, _, line = where.rpartition(":")
+        report.longrepr = (path, int(line), report.longrepr[2])  # 1-based, as pytest keeps it
+    return report
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """What this machine could not prove, once per page, with what to install."""
     lines = terminalreporter.config.stash.get(_NOT_PROVED, [])
@@ -184,6 +196,8 @@ class BlockItem(pytest.Item):
     def __init__(self, *, block: Block, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.block = block
+        self.not_proved_at: str | None = None
+        """Where its chapter stopped being proved, when this block was not proved here."""
 
     def runtest(self) -> None:
         run = self._run()
@@ -196,6 +210,7 @@ class BlockItem(pytest.Item):
             # Not run, so not a pass: pytest reports it as skipped, with the reason.
             raise pytest.skip.Exception(f"shown: {outcome.reason}", _use_item_location=True)
         if outcome.status == "not proved":
+            self.not_proved_at = run.unavailable_at
             raise pytest.skip.Exception(str(outcome.reason), _use_item_location=True)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:

@@ -87,6 +87,8 @@ class ChapterRun:
             (options.database or chapter.settings.database) if chapter.settings.database else None
         )
         self.unavailable: str | None = None
+        self.unavailable_at = f"{chapter.path}:1"
+        """Where the run stopped being proved: the block whose needs are missing."""
         """Why the rest of this run is not proved here: a server that does not answer, or
         a part of the machine a block needs and this machine lacks."""
         self._unchecked: str | None = None
@@ -199,6 +201,7 @@ class ChapterRun:
                 "to leave the rest of the page not proved here)"
             )
         self.unavailable = f"not proved here: the block at {block.where()} needs {what}"
+        self.unavailable_at = block.where()
 
     def _not_here(self, block: Block) -> str | None:
         """Why the block does not apply to this run, if it does not."""
