@@ -6,6 +6,9 @@ import datetime
 import platform
 from pathlib import Path
 
+import pytest
+
+from handbook.report import report_path
 from tests.chapters import Handbook
 
 RUN_KEYS = {
@@ -113,3 +116,13 @@ def test_running_one_chapter_keeps_the_entries_of_the_others(handbook: Handbook)
     assert second["runs"]["report-a"] == first["runs"]["report-a"]
     assert second["runs"]["report-b"]["status"] == "passed"
     assert second["runs"]["report-b"]["counts"]["passed"] == 1
+
+
+def test_a_run_that_is_not_the_proof_writes_its_report_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nox -s fresh proves what a fresh machine gets; its gaps must not become the page's."""
+    monkeypatch.setenv("HANDBOOK_REPORT", str(tmp_path / "fresh.json"))
+    assert report_path(tmp_path / "repo") == tmp_path / "fresh.json"
+    monkeypatch.delenv("HANDBOOK_REPORT")
+    assert report_path(tmp_path / "repo") == tmp_path / "repo" / "build" / "verification.json"
