@@ -6,6 +6,7 @@ message. A new kind of block is a new evaluator here, not a branch in the runner
 
 from __future__ import annotations
 
+import codeop
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -194,6 +195,24 @@ def _lint(block: Block) -> None:
         ruff_check(example, _LINT, extra_ruff_args=("--output-format=concise",))
     except FormatError as error:
         raise Failure(f"{block.where()}: the Python block is not clean\n{error}") from None
+    _check_pasteable(block)
+
+
+def _check_pasteable(block: Block) -> None:
+    """A reader types a Python block at Python's prompt, so it must paste there: the
+    classic prompt (3.10 to 3.12) ends an indented block only at an empty line."""
+    pending: list[str] = []
+    for index, line in enumerate([*block.code.splitlines(), ""]):
+        pending.append(line)
+        try:
+            done = codeop.compile_command("\n".join(pending), "<stdin>", "single")
+        except SyntaxError:
+            raise Failure(
+                f"{block.where(index)}: pasted at Python's prompt, this line is a syntax "
+                "error: put an empty line before it, to end the indented block above"
+            ) from None
+        if done is not None:
+            pending = []
 
 
 def _report(

@@ -91,3 +91,22 @@ def test_a_python_block_imports_modules_from_the_terminals_directory(handbook: H
     result = handbook.run("docs/python-import.md")
 
     result.assert_outcomes(passed=2)
+
+
+def test_a_python_block_that_would_not_paste_at_the_prompt_fails_at_its_line(
+    handbook: Handbook,
+) -> None:
+    """As a file it runs; typed at the classic prompt (3.10 to 3.12), `print` is a
+    syntax error, because only an empty line ends the `for` block."""
+    handbook.chapter_from("python-unpasteable")
+    line = handbook.line_of("python-unpasteable", "print(total)")
+
+    result = handbook.run("docs/python-unpasteable.md")
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"docs/python-unpasteable.md:{line}: pasted at Python's prompt, this line is a "
+            "syntax error: put an empty line before it, to end the indented block above"
+        ]
+    )

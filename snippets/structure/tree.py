@@ -1,6 +1,6 @@
 """Draw the paths read from standard input as a tree, as the `tree` command does.
 
-    git ls-files | python tree.py migrations tests
+    git ls-files | python3 tree.py migrations tests
 
 Folders named on the command line are folded: one line, with how many files they hold.
 """
