@@ -34,7 +34,6 @@ _FIXED = {
     "TERM": "dumb",
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     "PIP_NO_INPUT": "1",
-    "PYTHONDONTWRITEBYTECODE": "1",
     # Output goes to a pipe, where Python would hold stdout back until it exits and so
     # print it after stderr; a reader's terminal shows both in the order they happen.
     "PYTHONUNBUFFERED": "1",
