@@ -8,9 +8,11 @@ import pytest
 
 from handbook.chapter import load_chapter
 from handbook.config import snippet_config
+from handbook.directive import SHELL_LANGUAGES as SHELL
+from handbook.directive import Kind
 from handbook.needs import NEEDS
 from tests.chapters import ENGINE_ROOT, Handbook, exact
-from tests.test_prerequisites import SCRIPT, checked_by
+from tests.test_prerequisites import SCRIPT, checked_by, scan_block
 
 INSTALL = "Debian/Ubuntu: sudo apt install nginx-light; macOS: brew install nginx"
 
@@ -124,3 +126,23 @@ def test_the_prerequisites_script_checks_what_the_pages_need() -> None:
     for name, where in declared.items():
         lacking = set(NEEDS[name].programs) - checked
         assert not lacking, f"{where} needs {name}; {SCRIPT} does not check {lacking}"
+
+
+def test_a_page_declares_a_need_at_or_before_its_first_use() -> None:
+    """Otherwise a machine without it fails the page ("nginx: command not found") instead
+    of saying what was not proved and what to install."""
+    root = ENGINE_ROOT
+    undeclared = []
+    for page in sorted((root / "docs").glob("*.md")):
+        declared: set[str] = set()
+        for block in load_chapter(page.relative_to(root), root, snippet_config(root)).blocks:
+            declared |= set(filter(None, block.directive.options.get("needs", "").split(",")))
+            if block.kind not in (Kind.RUN, Kind.BACKGROUND) or block.language not in SHELL:
+                continue
+            for use in scan_block(block)[0]:
+                undeclared += [
+                    f"{use.where}: calls {use.name}; mark this or an earlier block needs={need.name}"
+                    for need in NEEDS.values()
+                    if use.name in need.programs and need.name not in declared
+                ]
+    assert not undeclared, "\n".join(undeclared)
