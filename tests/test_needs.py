@@ -141,7 +141,7 @@ def test_a_page_declares_a_need_at_or_before_its_first_use() -> None:
                 continue
             for use in scan_block(block)[0]:
                 undeclared += [
-                    f"{use.where}: calls {use.name}; mark this or an earlier block needs={need.name}"
+                    f"{use.where}: calls {use.name}; mark it or an earlier block needs={need.name}"
                     for need in NEEDS.values()
                     if use.name in need.programs and need.name not in declared
                 ]
