@@ -113,7 +113,7 @@ def terminal_environment(workspace: Workspace) -> dict[str, str]:
     env.update(_FIXED)
     env["HOME"] = str(workspace.home)
     env["USER"] = os.environ.get("USER", "reader")
-    env["PATH"] = os.pathsep.join([str(workspace.bin), _reader_path()])
+    env["PATH"] = os.pathsep.join([str(workspace.bin), _one_python(_reader_path())])
     # Caches stay shared across runs: a reader's machine keeps them too.
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     env["PIP_CACHE_DIR"] = str(cache / "pip")
@@ -135,6 +135,25 @@ def _reader_path() -> str:
     own = {str(Path(sys.prefix) / "bin"), str(Path(sys.executable).parent)}
     folders = os.environ.get("PATH", "").split(os.pathsep)
     return os.pathsep.join(f for f in folders if f and f not in own)
+
+
+# Folders of a system's own programs: they may hold a python3, and stay on PATH.
+_SYSTEM_BINS = frozenset(
+    ("/bin", "/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/sbin", "/usr/sbin")
+)
+
+
+def _one_python(path: str) -> str:
+    """``path`` without the folders of other Python installations (pyenv's versions, a
+    virtualenv of nox): a reader has one Python, the one the workspace's bin links. A
+    tool that goes looking for another (uv for a 3.10) must not find it here either."""
+    return os.pathsep.join(f for f in path.split(os.pathsep) if not _python_home(Path(f)))
+
+
+def _python_home(folder: Path) -> bool:
+    if str(folder) in _SYSTEM_BINS:
+        return False
+    return (folder / "python3").exists() and any(folder.parent.glob("lib/python3*"))
 
 
 def find_python(version: str, path: str | None = None) -> str | None:

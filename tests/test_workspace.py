@@ -8,6 +8,9 @@ import pwd
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from handbook.workspace import Workspace, terminal_environment
 from tests.chapters import Handbook, workspaces
 
 GITIGNORE = """\
@@ -49,3 +52,24 @@ def test_a_run_leaves_the_repository_and_the_users_git_config_alone(handbook: Ha
     assert not (Path(os.environ["HOME"]) / ".gitconfig").exists()  # the engine's own HOME
     assert fingerprint(users) == users_before
     assert workspaces("repository") == earlier
+
+
+def test_the_readers_path_has_one_python_not_every_installed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyenv's version folders hid a gap from the engine: uv found a 3.10 there that a
+    reader with one Python does not have, and downloaded none (practices.md)."""
+    other = tmp_path / "versions" / "3.10.13"
+    (other / "bin").mkdir(parents=True)
+    (other / "lib" / "python3.10").mkdir(parents=True)
+    (other / "bin" / "python3").touch()
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    monkeypatch.setenv("PATH", os.pathsep.join([str(other / "bin"), str(tools), "/usr/bin"]))
+    workspace = Workspace("one-python")
+    try:
+        path = terminal_environment(workspace)["PATH"].split(os.pathsep)
+    finally:
+        workspace.remove()
+
+    assert path == [str(workspace.bin), str(tools), "/usr/bin"]
