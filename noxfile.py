@@ -380,6 +380,16 @@ def _path_without(folder: Path, lacking: tuple[str, ...]) -> str:
 
 
 @nox.session(python=ENGINE_PYTHON, default=False)
+def faults(session: nox.Session) -> None:
+    """Interrupt chapters from outside (SIGINT, SIGKILL) and count what is left behind.
+
+    nox -s faults -- --seed 7 --count 30 replays a run; the seed is printed.
+    """
+    _install(session, "engine")
+    session.run("python", "-m", "handbook.faults", *session.posargs)
+
+
+@nox.session(python=ENGINE_PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Measure the engine: a block, a service, a database; list chapter wall times."""
     _install(session, "engine")

@@ -1,0 +1,158 @@
+"""Interrupt chapters from outside, as a user or a CI runner does, and count what is left.
+
+``python -m handbook.faults --seed 7 --count 30`` runs chapters one after another, each
+in a process group of its own and with a temporary folder of its own (``TMPDIR``), and
+after a delay drawn from the seed sends the whole group SIGINT (Ctrl-C in a terminal)
+or SIGKILL (a cancelled CI job). Then it checks that nothing of the run is left: no
+process working in or naming its temporary folder, no file there, no port listening
+that was not before, and the repository as it was. The seed is printed, so a failure
+can be replayed. Standard library only; ``nox -s faults`` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Fault", "main"]
+
+CHAPTERS = ("deployment", "database", "configuration", "security", "practices")
+SIGNALS = (signal.SIGINT, signal.SIGKILL)
+# pgserver's lock (platformdirs' runtime folder): every run leaves it, however it ends.
+_NOT_OURS = {"runtime-0", f"runtime-{os.getuid()}"}
+_SETTLE = 20.0  # seconds the run's clean-up (or the watchdog) has to finish
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One interrupt and what it left."""
+
+    chapter: str
+    signal: signal.Signals
+    delay: float
+    reached: str
+    """The last block the run reported before the signal."""
+    left: tuple[str, ...]
+
+    def __str__(self) -> str:
+        what = "clean" if not self.left else "LEFT " + "; ".join(self.left)
+        return (
+            f"{self.chapter:<14} {self.signal.name:<8} after {self.delay:4.1f}s "
+            f"at {self.reached or 'set-up'}: {what}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seed", type=int, default=random.SystemRandom().randrange(10**6))
+    parser.add_argument("--count", type=int, default=30)
+    parser.add_argument("--chapters", default=",".join(CHAPTERS))
+    options = parser.parse_args(argv)
+    chance = random.Random(options.seed)  # noqa: S311 (a replayable draw, not a secret)
+    chapters = options.chapters.split(",")
+    print(f"faults: seed {options.seed} (replay: --seed {options.seed})", flush=True)
+    repository = _git_status()
+    faults = []
+    for index in range(options.count):
+        chapter = chapters[index % len(chapters)]
+        sig = SIGNALS[(index // len(chapters)) % len(SIGNALS)]
+        fault = interrupt(chapter, sig, delay=chance.uniform(2.0, 40.0))
+        faults.append(fault)
+        print(f"{index + 1:>3} {fault}", flush=True)
+    leaked = [fault for fault in faults if fault.left]
+    if _git_status() != repository:
+        print("faults: the repository's tree changed", flush=True)
+        return 1
+    print(f"faults: {len(faults)} interrupts, {len(leaked)} left something", flush=True)
+    return 1 if leaked else 0
+
+
+def interrupt(chapter: str, sig: signal.Signals, delay: float) -> Fault:
+    """Run ``docs/<chapter>.md``, send its process group ``sig`` after ``delay`` seconds."""
+    ports = _listening()
+    page = f"docs/{chapter}.md"
+    with tempfile.TemporaryDirectory(prefix=f"faults-{chapter}-") as folder:
+        tmp = Path(folder)
+        log = tmp.parent / f"{tmp.name}.log"
+        with log.open("wb") as sink:
+            # pyproject.toml's options load the engine's plugin.
+            run = subprocess.Popen(
+                [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", page],
+                env={**os.environ, "TMPDIR": folder},
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            time.sleep(delay)
+            reached = _last_block(log)
+            # A run that had finished: an interrupt after the end must leave nothing either.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.pid, sig)
+            run.wait(timeout=120)
+        deadline = time.monotonic() + _SETTLE
+        while (left := _left(tmp, ports)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        log.unlink()
+    return Fault(chapter, sig, delay, reached, tuple(left))
+
+
+def _left(tmp: Path, ports: set[int]) -> list[str]:
+    found = [f"process {pid}: {what}" for pid, what in _processes(str(tmp))]
+    found += [f"file {p.name}" for p in tmp.iterdir() if p.name not in _NOT_OURS]
+    found += [f"port {port}" for port in sorted(_listening() - ports)]
+    return found
+
+
+def _processes(marker: str) -> list[tuple[int, str]]:
+    """Processes that work in the run's folder or name it on their command line."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            cwd = os.readlink(entry / "cwd")
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if marker in cwd or marker in command:
+            found.append((int(entry.name), command.strip()[:120]))
+    return found
+
+
+def _listening() -> set[int]:
+    """TCP ports in LISTEN state on this machine (IPv4 and IPv6)."""
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[3] == "0A":  # LISTEN
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def _last_block(log: Path) -> str:
+    lines = [
+        line.split()[0] for line in log.read_text(errors="replace").splitlines() if "::" in line
+    ]
+    return lines[-1] if lines else ""
+
+
+def _git_status() -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain"], capture_output=True, text=True, check=False
+    ).stdout
+
+
+if __name__ == "__main__":
+    sys.exit(main())
