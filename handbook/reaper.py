@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -98,13 +99,7 @@ def main() -> None:
 
 
 def _stop_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGTERM)
-        deadline = time.monotonic() + _GRACE
-        while time.monotonic() < deadline:
-            os.killpg(pgid, 0)
-            time.sleep(0.05)
-        os.killpg(pgid, signal.SIGKILL)
+    _stop(lambda sig: os.killpg(pgid, sig), signal.SIGTERM)
 
 
 def _stop_postgres(folder: Path) -> None:
@@ -113,13 +108,18 @@ def _stop_postgres(folder: Path) -> None:
         pid = int((folder / "postmaster.pid").read_text().split("\n", 1)[0])
     except (OSError, ValueError):
         return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(pid, signal.SIGQUIT)
+    _stop(lambda sig: os.kill(pid, sig), signal.SIGQUIT)
+
+
+def _stop(send: Callable[[int], None], first: signal.Signals) -> None:
+    """Send ``first``, then SIGKILL to what is still there after the grace period."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # gone: done
+        send(first)
         deadline = time.monotonic() + _GRACE
         while time.monotonic() < deadline:
-            os.kill(pid, 0)
+            send(0)
             time.sleep(0.05)
-        os.kill(pid, signal.SIGKILL)
+        send(signal.SIGKILL)
 
 
 if __name__ == "__main__":

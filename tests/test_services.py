@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -54,19 +55,8 @@ def test_interrupting_a_verification_leaves_nothing_behind(
     handbook: Handbook, signum: signal.Signals
 ) -> None:
     """Ctrl-C (or a CI runner's SIGTERM) mid-chapter stops services, blocks and workspace."""
-    port = free_port()
-    seconds = f"60.{uuid.uuid4().int % 10**6:06d}"  # a command line no one else has
-    slug = f"interrupt-{uuid.uuid4().hex[:8]}"
     marker = handbook.root / "cleaned-up.txt"
-    handbook.chapter_from("interrupt", slug, port=port, seconds=seconds, marker=marker)
-    command = [sys.executable, "-m", "pytest", "-p", "handbook.plugin", "-p", "no:cacheprovider"]
-    verification = subprocess.Popen(
-        [*command, f"docs/{slug}.md"],
-        cwd=handbook.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    verification, slug, port, seconds = _verify_interrupt_page(handbook, marker, subprocess.PIPE)
     try:
         running = wait_until(lambda: bool(processes_matching("sleep", seconds)), timeout=60)
         assert running, "the chapter never reached its `sleep` block"
@@ -98,17 +88,8 @@ def test_interrupting_a_verification_leaves_nothing_behind(
 def test_a_killed_verification_leaves_nothing_behind(handbook: Handbook) -> None:
     """SIGKILL (nox giving up, a cancelled CI job) gives the engine no say: the watchdog
     (handbook/reaper.py) stops the service and the block, and removes the workspace."""
-    port = free_port()
-    seconds = f"60.{uuid.uuid4().int % 10**6:06d}"
-    slug = f"interrupt-{uuid.uuid4().hex[:8]}"
-    handbook.chapter_from("interrupt", slug, port=port, seconds=seconds, marker="/dev/null")
-    command = [sys.executable, "-m", "pytest", "-p", "handbook.plugin", "-p", "no:cacheprovider"]
-    verification = subprocess.Popen(
-        [*command, f"docs/{slug}.md"],
-        cwd=handbook.root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    verification, slug, port, seconds = _verify_interrupt_page(
+        handbook, Path(os.devnull), subprocess.DEVNULL
     )
     try:
         running = wait_until(lambda: bool(processes_matching("sleep", seconds)), timeout=60)
@@ -133,3 +114,24 @@ def test_a_killed_verification_leaves_nothing_behind(handbook: Handbook) -> None
 
     assert gone, f"left behind: {left}, {workspaces(slug)}"
     assert not port_open(port)
+
+
+def _verify_interrupt_page(
+    handbook: Handbook, marker: Path, output: int
+) -> tuple[subprocess.Popen[bytes], str, int, str]:
+    """Start verifying the interrupt fixture in a session of its own, as a terminal does:
+    the process, the page's slug, its service's port, and its `sleep` argument, which
+    no other command line has."""
+    port = free_port()
+    seconds = f"60.{uuid.uuid4().int % 10**6:06d}"
+    slug = f"interrupt-{uuid.uuid4().hex[:8]}"
+    handbook.chapter_from("interrupt", slug, port=port, seconds=seconds, marker=marker)
+    command = [sys.executable, "-m", "pytest", "-p", "handbook.plugin", "-p", "no:cacheprovider"]
+    verification = subprocess.Popen(
+        [*command, f"docs/{slug}.md"],
+        cwd=handbook.root,
+        stdout=output,
+        stderr=subprocess.STDOUT if output == subprocess.PIPE else output,
+        start_new_session=True,
+    )
+    return verification, slug, port, seconds
