@@ -37,7 +37,7 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 # default, 0.3 s, cut that short and left the chapter's folders behind.
 CLEANUP_SECONDS = 30
 # When this nox started: the summary tells this run's chapters from older report entries.
-STARTED = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+STARTED = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 # The engine runs on 3.12: pgserver (embedded PostgreSQL) has no wheels for 3.13 yet.
 ENGINE_PYTHON = "3.12"
 # The Pythons a reader may have (versions.toml); the setup chapter is proved on each.

@@ -20,11 +20,17 @@ requirements-nox.txt (the handbook's own tools) and versions.toml's ``[tools]``.
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+# noxfile.py reads this module with the Python nox runs on, 3.10 included.
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 __all__ = ["PIN_FILES", "Python", "VersionError", "pins", "read_python", "series", "variables"]
 
