@@ -7,6 +7,7 @@ identity (the prerequisites page sets it once, as the reader's own).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,21 @@ def test_the_clone_url_is_the_published_one() -> None:
     assert clones, "no page clones the project"
     for name, number, text in clones:
         assert "github.com/our-team/django-app.git" in text, f"docs/{name}:{number}: {text}"
+
+
+def test_every_file_a_page_includes_ends_with_a_newline() -> None:
+    """A reader's editor saves the file they copy with a final newline; the repository's
+    copy must agree, or `git diff` after the copy shows a change the page does not (and
+    flake8 reports W292 on ours)."""
+    included = {
+        (page.name, target)
+        for page in PAGES
+        for target in re.findall(r"""--8<--\s+"([^":]+)\"""", page.read_text())
+    }  # whole files; a section (path:name) ends where its marker is
+    assert included, "no page includes a file"
+    unterminated = [
+        f"docs/{name}: {target}"
+        for name, target in sorted(included)
+        if not (ROOT / target).read_bytes().endswith(b"\n")
+    ]
+    assert not unterminated, f"files without a final newline: {unterminated}"
