@@ -105,8 +105,10 @@ def _expand(
         except SnippetMissingError as error:
             raise ChapterError(f"{path}:{number}", f"include not found: {error}") from None
         included = _include_target(text)
-        if lines and lines[-1] == "" and text.strip():
-            lines = lines[:-1]  # the included file's final newline, not an empty line
+        if lines and not lines[-1].strip() and text.strip():
+            # The included file's final newline, not an empty line (in a box, the snippet
+            # indents it too); the site drops it the same way.
+            lines = lines[:-1]
         for line in lines:
             yield Line(line, number, included)
 

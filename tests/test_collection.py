@@ -142,3 +142,19 @@ def test_an_include_is_expanded_before_blocks_are_found(handbook: Handbook) -> N
     result = handbook.run("docs/x.md")
 
     result.assert_outcomes(passed=2)
+
+
+def test_an_included_file_in_a_box_is_written_as_the_site_shows_it(handbook: Handbook) -> None:
+    """Inside `??? example` the include is indented, and its final newline with it: the
+    file written is the included file, with no blank line the site does not show."""
+    (handbook.pytester.path / "greet.py").write_text("print('hello')\n")
+    handbook.chapter(
+        "x",
+        '# I\n\n??? example "greet.py"\n\n    <!-- handbook: file path=greet.py -->\n'
+        '    ```python\n    --8<-- "greet.py"\n    ```\n\n'
+        "```bash\nwc -l < greet.py\n```\n\n<!-- handbook: output -->\n```text\n1\n```\n",
+    )
+
+    result = handbook.run("docs/x.md")
+
+    result.assert_outcomes(passed=3)
