@@ -18,7 +18,9 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["NEEDS", "Need", "missing", "required"]
+__all__ = ["MACOS_HAS_IT", "NEEDS", "Need", "missing", "required"]
+
+MACOS_HAS_IT = "comes with macOS"
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,10 @@ class Need:
     debian: str = ""
     """The install command on Debian and Ubuntu."""
     macos: str = ""
-    """The install command on macOS, with Homebrew."""
+    """The install command on macOS, with Homebrew; empty when macOS comes with it."""
 
     def install(self) -> str:
-        return f"Debian/Ubuntu: {self.debian}; macOS: {self.macos}"
+        return f"Debian/Ubuntu: {self.debian}; macOS: {self.macos or MACOS_HAS_IT}"
 
     def explain(self) -> str:
         """``nginx, the web server ... (Debian/Ubuntu: ...; macOS: ...)``."""
@@ -64,6 +66,38 @@ NEEDS: Mapping[str, Need] = {
             debian="sudo apt install build-essential python3-dev libmariadb-dev pkg-config",
             macos="brew install mariadb-connector-c pkg-config, then export "
             'PKG_CONFIG_PATH="$(brew --prefix)/opt/mariadb-connector-c/lib/pkgconfig"',
+        ),
+        Need(
+            "curl",
+            "asks a running server for a page",
+            ("curl",),
+            debian="sudo apt install curl",
+        ),
+        Need(
+            "openssl",
+            "makes the self-signed certificate nginx serves",
+            ("openssl",),
+            debian="sudo apt install openssl",
+            macos="brew install openssl@3",
+        ),
+        Need(
+            "envsubst",
+            "fills in the nginx site from the environment",
+            ("envsubst",),
+            debian="sudo apt install gettext-base",
+            macos="brew install gettext",
+        ),
+        Need(
+            "pgrep",
+            "finds processes by name or parent",
+            ("pgrep",),
+            debian="sudo apt install procps",
+        ),
+        Need(
+            "sqlite3",
+            "the SQLite shell, for a backup and a restore",
+            ("sqlite3",),
+            debian="sudo apt install sqlite3",
         ),
         Need(
             "chromium",
