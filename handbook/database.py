@@ -18,9 +18,11 @@ import subprocess
 import sys
 import tempfile
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 import psycopg
@@ -29,6 +31,7 @@ from psycopg import sql
 from handbook import reaper
 from handbook.claim import claim
 from handbook.docker import docker_available
+from handbook.reaper import Leftover
 
 __all__ = [
     "Database",
@@ -102,6 +105,7 @@ def reader_role(server: Server) -> Iterator[Server]:
     reader's role (log in, create databases and roles) and no more, not a superuser.
     Dropped afterwards, with whatever it still owns."""
     name, password = f"reader_{uuid.uuid4().hex[:8]}", secrets.token_urlsafe(16)
+    _record(server, "role", name)
     with psycopg.connect(server.url, autocommit=True) as connection:
         connection.execute(
             sql.SQL("CREATE ROLE {} LOGIN CREATEDB CREATEROLE PASSWORD {}").format(
@@ -111,20 +115,46 @@ def reader_role(server: Server) -> Iterator[Server]:
     try:
         yield dataclasses.replace(server, reader=(name, password))
     finally:
-        with psycopg.connect(server.url, autocommit=True) as connection:
+        _drop(server.url, "role", name)
+        _forget(server, "role", name)
+
+
+def _drop(url: str, kind: str, name: str) -> None:
+    """Drop a database, or a role with the databases it owns and everything else it owns."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        if kind == "role":
+            exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
+            if exists.fetchone() is None:
+                return
             owned = connection.execute(
                 "SELECT datname FROM pg_database d JOIN pg_roles r ON d.datdba = r.oid "
                 "WHERE r.rolname = %s",
                 (name,),
             ).fetchall()
             for (database,) in owned:
-                connection.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(database)
-                    )
-                )
+                _drop_database(connection, database)
             connection.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
             connection.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+        else:
+            _drop_database(connection, name)
+
+
+def _drop_database(connection: psycopg.Connection[Any], name: str) -> None:
+    connection.execute(
+        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    )
+
+
+def _record(server: Server, kind: str, name: str) -> None:
+    """Databases and roles on the user's own server outlive a killed run: the ledger keeps
+    their names for the next run there (reaper.sweep_server). Others die with their server."""
+    if server.provider == "DATABASE_URL":
+        reaper.watch(kind, name)
+
+
+def _forget(server: Server, kind: str, name: str) -> None:
+    if server.provider == "DATABASE_URL":
+        reaper.forget(kind, name)
 
 
 @contextmanager
@@ -157,6 +187,9 @@ def start_server() -> Iterator[Server]:
     url = os.environ.get("DATABASE_URL")
     if url:
         _check_answers(url)
+        for line in reaper.sweep_server(lambda kind, name: _drop(url, kind, name)):
+            message = f"dropped what a killed run left on the server: {line}"
+            warnings.warn(message, Leftover, stacklevel=1)
         yield Server(url, "DATABASE_URL")
     elif docker_available():
         with _testcontainers() as server:
@@ -193,15 +226,14 @@ def without_password(url: str) -> str:
 def chapter_database(server: Server, slug: str) -> Iterator[Database]:
     """Create a uniquely named database, and drop it however the chapter ends."""
     name = f"handbook_{slug.replace('-', '_')}_{uuid.uuid4().hex[:8]}"
+    _record(server, "database", name)
     with psycopg.connect(server.url, autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         yield Database(_with_database(server.url, name), name, server)
     finally:
-        with psycopg.connect(server.url, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        _drop(server.url, "database", name)
+        _forget(server, "database", name)
 
 
 def _drop_new(server: Server, databases: frozenset[str], roles: frozenset[str]) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from handbook import reaper
 from handbook.block import Block
 from handbook.chapter import Chapter, load_chapter
 from handbook.config import snippet_config
@@ -26,6 +27,7 @@ from handbook.failure import Failure
 from handbook.machine import Machine
 from handbook.needs import required
 from handbook.project import published, read_project
+from handbook.reaper import Leftover
 from handbook.report import merge_report, report_path, run_entry
 from handbook.run import ChapterRun, Options
 
@@ -67,6 +69,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SERVER] = ExitStack()
+    if not hasattr(config, "workerinput"):  # once, before xdist's workers start
+        for line in reaper.sweep():
+            config.issue_config_time_warning(
+                Leftover(f"removed what a killed run left: {line}"), stacklevel=2
+            )
     # SIGTERM ends the run like Ctrl-C does, so every chapter is torn down.
     signal.signal(signal.SIGTERM, _interrupt)
 

@@ -13,6 +13,13 @@ When the engine's end of the pipe closes, however the engine ended (its own exit
 exception, SIGKILL from nox or a cancelled CI job), the watchdog stops and removes
 whatever is still watched. It runs in a session of its own and ignores Ctrl-C, so the
 signal that stops a run does not stop it first.
+
+It keeps what it watches in a ledger, ``$TMPDIR/handbook-runs/<its pid>``, removed when
+it is done. A ledger whose watchdog is gone (killed with the whole job, the machine
+reset) is what a run left: the next run sweeps it first (:func:`sweep`). Databases and
+roles on a server of the user's (``DATABASE_URL``) are only recorded there, since the
+watchdog cannot reach a server: the next run on that server drops them
+(:func:`sweep_server`).
 """
 
 from __future__ import annotations
@@ -23,15 +30,20 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-__all__ = ["forget", "watch"]
+__all__ = ["LEDGERS", "Leftover", "forget", "sweep", "sweep_server", "watch"]
 
 _GRACE = 3.0
+LEDGERS = Path(tempfile.gettempdir()) / "handbook-runs"
+"""One ledger per live watchdog, named by its pid."""
+_KINDS = ("group", "postgres", "path", "database", "role")
+_ON_A_SERVER = ("database", "role")
 
 
 class _Watchdog:
@@ -59,13 +71,112 @@ _WATCHDOG = _Watchdog()
 
 def watch(kind: str, what: int | str | Path) -> None:
     """Stop or remove ``what`` if the engine ends before it forgets it: kind is group,
-    postgres or path."""
+    postgres or path; database or role (by name, on the DATABASE_URL server) are left for
+    the next run on that server to drop."""
     _WATCHDOG.tell(f"watch {kind} {what}")
 
 
 def forget(kind: str, what: int | str | Path) -> None:
     """The engine stopped or removed ``what`` itself."""
     _WATCHDOG.tell(f"forget {kind} {what}")
+
+
+class Leftover(UserWarning):
+    """What a killed run left, removed by this one (shown in pytest's warnings summary)."""
+
+
+def sweep() -> list[str]:
+    """Stop and remove what runs whose watchdog is gone left behind; what was removed."""
+    removed: list[str] = []
+    for ledger, watched in _dead_ledgers():
+        _tear_down(watched, swept=True)
+        removed += [f"{kind} {what}" for kind in ("postgres", "path") for what in watched[kind]]
+        _write_ledger(ledger, {kind: watched[kind] for kind in _ON_A_SERVER})
+    return removed
+
+
+def sweep_server(drop: Callable[[str, str], None]) -> list[str]:
+    """Drop, with ``drop(kind, name)``, the databases and roles dead runs left on the
+    DATABASE_URL server; what was dropped."""
+    dropped: list[str] = []
+    for ledger, watched in _dead_ledgers():
+        for kind in _ON_A_SERVER:
+            for name in sorted(watched[kind]):
+                drop(kind, name)
+                dropped.append(f"{kind} {name}")
+        _write_ledger(ledger, {})
+    return dropped
+
+
+def _dead_ledgers() -> list[tuple[Path, dict[str, set[str]]]]:
+    found = []
+    for ledger in sorted(LEDGERS.glob("[0-9]*")):
+        if not _watchdog_alive(int(ledger.name)):
+            with contextlib.suppress(OSError):  # another run swept it first
+                found.append((ledger, _read_ledger(ledger)))
+    return found
+
+
+def _watchdog_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: not ours to judge
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    return not cmdline.exists() or b"reaper" in cmdline.read_bytes()  # a reused pid
+
+
+def _read_ledger(ledger: Path) -> dict[str, set[str]]:
+    watched: dict[str, set[str]] = {kind: set() for kind in _KINDS}
+    for line in ledger.read_text().splitlines():
+        kind, what = line.split(" ", 1)
+        watched[kind].add(what)
+    return watched
+
+
+def _write_ledger(ledger: Path, watched: dict[str, set[str]]) -> None:
+    """Write (atomically) what is watched; remove the ledger when nothing is."""
+    lines = [f"{kind} {what}\n" for kind, whats in watched.items() for what in sorted(whats)]
+    if not lines:
+        ledger.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the last one out leaves no folder behind
+            ledger.parent.rmdir()
+        return
+    draft = ledger.with_name(f".{ledger.name}.{os.getpid()}")
+    for _ in range(3):  # another run may remove the emptied folder in between
+        try:
+            ledger.parent.mkdir(exist_ok=True)
+            draft.write_text("".join(lines))
+            os.replace(draft, ledger)
+            return
+        except FileNotFoundError:
+            continue
+
+
+def _tear_down(watched: dict[str, set[str]], *, swept: bool = False) -> None:
+    folders = (*watched["postgres"], *watched["path"])
+    for folder in watched["postgres"]:
+        _stop_postgres(Path(folder))
+    for group in watched["group"]:
+        # A dead run's group id may be another's by now: only one working in its folders.
+        if not swept or _group_works_in(int(group), folders):
+            _stop_group(int(group))
+    for folder in (*watched["postgres"], *watched["path"]):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _group_works_in(pgid: int, folders: tuple[str, ...]) -> bool:
+    """A process of group ``pgid`` has its working folder in one of ``folders`` (Linux)."""
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            cwd = os.readlink(entry / "cwd")
+            if any(cwd == folder or cwd.startswith(folder + os.sep) for folder in folders):
+                return True
+    return False
 
 
 def _start() -> IO[str]:
@@ -86,16 +197,15 @@ def _start() -> IO[str]:
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watched: dict[str, set[str]] = {"group": set(), "postgres": set(), "path": set()}
+    ledger = LEDGERS / str(os.getpid())
+    watched: dict[str, set[str]] = {kind: set() for kind in _KINDS}
     for line in sys.stdin:
         verb, kind, what = line.rstrip("\n").split(" ", 2)
         (watched[kind].add if verb == "watch" else watched[kind].discard)(what)
-    for folder in watched["postgres"]:
-        _stop_postgres(Path(folder))
-    for group in watched["group"]:
-        _stop_group(int(group))
-    for folder in (*watched["postgres"], *watched["path"]):
-        shutil.rmtree(folder, ignore_errors=True)
+        _write_ledger(ledger, watched)
+    _tear_down(watched)
+    # What is left on a server is the next run's to drop: the ledger keeps it.
+    _write_ledger(ledger, {kind: watched[kind] for kind in _ON_A_SERVER})
 
 
 def _stop_group(pgid: int) -> None:
@@ -108,6 +218,10 @@ def _stop_postgres(folder: Path) -> None:
         pid = int((folder / "postmaster.pid").read_text().split("\n", 1)[0])
     except (OSError, ValueError):
         return
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    with contextlib.suppress(OSError):  # a postmaster that died left its pid to another
+        if cmdline.exists() and b"postgres" not in cmdline.read_bytes():
+            return
     _stop(lambda sig: os.kill(pid, sig), signal.SIGQUIT)
 
 

@@ -1,0 +1,104 @@
+"""A run killed with its watchdog (a cancelled job, a reset machine) leaves a ledger of
+what it started; the next run removes all of it first and says so."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from handbook.reaper import LEDGERS
+from tests.chapters import Handbook
+from tests.test_database import SERVER, needs_server
+
+PAGE = "# A page\n\n```bash\necho hello\n```\n"
+
+
+@pytest.fixture
+def dead_ledger() -> Iterator[Path]:
+    """A ledger named by a pid that has ended: a watchdog that was killed."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    LEDGERS.mkdir(exist_ok=True)
+    ledger = LEDGERS / str(ended.pid)
+    yield ledger
+    ledger.unlink(missing_ok=True)
+
+
+def test_a_killed_runs_folders_and_processes_are_removed_by_the_next_run(
+    handbook: Handbook, dead_ledger: Path
+) -> None:
+    workspace = Path(tempfile.mkdtemp(prefix="handbook-killed-"))
+    (workspace / "work").mkdir()
+    server = subprocess.Popen(
+        ["sleep", "300"], cwd=workspace / "work", start_new_session=True
+    )  # a service of that run, still running in its folder
+    dead_ledger.write_text(f"group {server.pid}\npath {workspace}\n")
+    handbook.chapter("x", PAGE)
+
+    result = handbook.run("docs/x.md")
+
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"*Leftover: removed what a killed run left: path {workspace}*"])
+    assert not workspace.exists()
+    assert server.wait(timeout=10) < 0, "the killed run's service was stopped by a signal"
+    assert not dead_ledger.exists()
+
+
+def test_a_process_group_working_elsewhere_is_not_the_killed_runs(
+    handbook: Handbook, dead_ledger: Path
+) -> None:
+    """A group id outlives its run only when its processes do; one that works outside the
+    run's folders is someone else's now, and left alone."""
+    workspace = Path(tempfile.mkdtemp(prefix="handbook-killed-"))
+    stranger = subprocess.Popen(["sleep", "300"], cwd="/", start_new_session=True)
+    dead_ledger.write_text(f"group {stranger.pid}\npath {workspace}\n")
+    handbook.chapter("x", PAGE)
+
+    try:
+        handbook.run("docs/x.md").assert_outcomes(passed=1)
+        assert stranger.poll() is None, "a process that is not the run's was stopped"
+    finally:
+        stranger.kill()
+        stranger.wait()
+    assert not workspace.exists()
+
+
+@pytest.mark.database
+@needs_server
+def test_a_killed_runs_databases_and_roles_are_dropped_on_its_server(
+    handbook: Handbook, dead_ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, role = f"handbook_killed_{os.getpid()}", f"reader_killed_{os.getpid()}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE ROLE {} CREATEDB").format(sql.Identifier(role)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        owned = f"{role}_own"  # a database the page made as the reader's role
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(owned), sql.Identifier(role)
+            )
+        )
+    dead_ledger.write_text(f"database {database}\nrole {role}\n")
+    monkeypatch.setenv("DATABASE_URL", SERVER)
+    handbook.chapter("x", "---\nhandbook:\n  database: postgresql\n---\n" + PAGE)
+
+    result = handbook.run("docs/x.md")
+
+    result.assert_outcomes(passed=3)  # the front matter's steps, then the page's block
+    result.stdout.fnmatch_lines([f"*dropped what a killed run left on the server: role {role}*"])
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        left = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname IN (%s, %s) "
+            "UNION SELECT rolname FROM pg_roles WHERE rolname = %s",
+            (database, owned, role),
+        ).fetchall()
+    assert left == []
+    assert not dead_ledger.exists()
