@@ -2,11 +2,13 @@
 
 ``python -m handbook.faults --seed 7 --count 30`` runs chapters one after another, each
 in a process group of its own and with a temporary folder of its own (``TMPDIR``), and
-after a delay drawn from the seed sends the whole group SIGINT (Ctrl-C in a terminal)
-or SIGKILL (a cancelled CI job). Then it checks that nothing of the run is left: no
-process working in or naming its temporary folder, no file there, no port listening
-that was not before, and the repository as it was. The seed is printed, so a failure
-can be replayed. Standard library only; ``nox -s faults`` runs it.
+sends the whole group SIGINT (Ctrl-C in a terminal) or SIGKILL (a cancelled CI job),
+at a point drawn from the seed: by turns after a delay, or as a block drawn from the
+chapter's blocks starts (an install, a service, a database command).
+Then it checks that nothing of the run is left: no process working in or naming its
+temporary folder, no file there, no port listening that was not before, and the
+repository as it was. The seed is printed, so a failure can be replayed. Standard
+library only; ``nox -s faults`` runs it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ class Fault:
 
     chapter: str
     signal: signal.Signals
-    delay: float
+    point: str
+    """Where the signal was aimed: ``after 12.3s`` or ``at docs/x.md::40-42``."""
     reached: str
     """The last block the run reported before the signal."""
     left: tuple[str, ...]
@@ -46,8 +49,8 @@ class Fault:
     def __str__(self) -> str:
         what = "clean" if not self.left else "LEFT " + "; ".join(self.left)
         return (
-            f"{self.chapter:<14} {self.signal.name:<8} after {self.delay:4.1f}s "
-            f"at {self.reached or 'set-up'}: {what}"
+            f"{self.chapter:<14} {self.signal.name:<8} {self.point:<32} "
+            f"reached {self.reached or 'set-up'}: {what}"
         )
 
 
@@ -62,10 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"faults: seed {options.seed} (replay: --seed {options.seed})", flush=True)
     repository = _git_status()
     faults = []
+    blocks = {chapter: _blocks(chapter) for chapter in chapters}
     for index in range(options.count):
         chapter = chapters[index % len(chapters)]
         sig = SIGNALS[(index // len(chapters)) % len(SIGNALS)]
-        fault = interrupt(chapter, sig, delay=chance.uniform(2.0, 40.0))
+        if index % 2:
+            fault = interrupt(chapter, sig, block=chance.choice(blocks[chapter]))
+        else:
+            fault = interrupt(chapter, sig, delay=chance.uniform(2.0, 40.0))
         faults.append(fault)
         print(f"{index + 1:>3} {fault}", flush=True)
     leaked = [fault for fault in faults if fault.left]
@@ -76,8 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if leaked else 0
 
 
-def interrupt(chapter: str, sig: signal.Signals, delay: float) -> Fault:
-    """Run ``docs/<chapter>.md``, send its process group ``sig`` after ``delay`` seconds."""
+def interrupt(
+    chapter: str, sig: signal.Signals, delay: float = 0.0, block: str | None = None
+) -> Fault:
+    """Run ``docs/<chapter>.md``; send its process group ``sig`` as ``block`` starts (a
+    test id, ``docs/x.md::40-42``), or else after ``delay`` seconds."""
     ports = _listening()
     page = f"docs/{chapter}.md"
     with tempfile.TemporaryDirectory(prefix=f"faults-{chapter}-") as folder:
@@ -92,7 +102,10 @@ def interrupt(chapter: str, sig: signal.Signals, delay: float) -> Fault:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-            time.sleep(delay)
+            if block is None:
+                time.sleep(delay)
+            else:
+                _wait_for(block, log, run)
             reached = _last_block(log)
             # A run that had finished: an interrupt after the end must leave nothing either.
             with contextlib.suppress(ProcessLookupError):
@@ -102,7 +115,8 @@ def interrupt(chapter: str, sig: signal.Signals, delay: float) -> Fault:
         while (left := _left(tmp, ports)) and time.monotonic() < deadline:
             time.sleep(0.5)
         log.unlink()
-    return Fault(chapter, sig, delay, reached, tuple(left))
+    point = f"at {block}" if block else f"after {delay:.1f}s"
+    return Fault(chapter, sig, point, reached, tuple(left))
 
 
 def _left(tmp: Path, ports: set[int]) -> list[str]:
@@ -139,6 +153,22 @@ def _listening() -> set[int]:
             if fields[3] == "0A":  # LISTEN
                 ports.add(int(fields[1].rsplit(":", 1)[1], 16))
     return ports
+
+
+def _blocks(chapter: str) -> list[str]:
+    """The test ids of a chapter's blocks, in order (pytest --collect-only)."""
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         f"docs/{chapter}.md"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [line for line in listed.splitlines() if line.startswith("docs/")]
+
+
+def _wait_for(block: str, log: Path, run: subprocess.Popen[bytes]) -> None:
+    """Until pytest -v names ``block`` (it does as the block starts), or the run ends."""
+    while run.poll() is None and block not in log.read_text(errors="replace"):
+        time.sleep(0.05)
 
 
 def _last_block(log: Path) -> str:

@@ -31,11 +31,30 @@ def fresh_path(folder: Path, path: str) -> str:
         provider = next((t for t in (target, *_alternatives(name)) if t in core), None)
         if provider is not None:
             _link(folder, name, provider)
-    for name in ("git", *_PYTHONS):
-        found = shutil.which(name, path=path)
+    git = shutil.which("git", path=path)
+    if git:
+        _link(folder, "git", Path(git).resolve())
+    for name in _PYTHONS:
+        found = _python(name, path)
         if found:
-            _link(folder, name, Path(found).resolve())
+            _link(folder, name, found)
     return str(folder)
+
+
+def _python(name: str, path: str) -> Path | None:
+    """The interpreter ``name`` runs, asked for its own path: pyenv's shims are scripts
+    that answer for one version only, and need pyenv, which a fresh machine lacks."""
+    for folder in path.split(os.pathsep):
+        candidate = Path(folder) / name
+        if not folder or not os.access(candidate, os.X_OK):
+            continue
+        asked = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.executable)"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if asked.returncode == 0:
+            return Path(asked.stdout.strip()).resolve()
+    return None
 
 
 def _core_utilities() -> set[Path]:
