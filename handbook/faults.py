@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         if index % 2:
             fault = interrupt(chapter, sig, block=chance.choice(blocks[chapter]))
         else:
-            fault = interrupt(chapter, sig, delay=chance.uniform(2.0, 40.0))
+            fault = interrupt(chapter, sig, delay=chance.uniform(2.0, 20.0))
         faults.append(fault)
         print(f"{index + 1:>3} {fault}", flush=True)
     leaked = [fault for fault in faults if fault.left]
