@@ -243,9 +243,7 @@ def _drop_new(server: Server, databases: frozenset[str], roles: frozenset[str]) 
     new_roles = sorted(now_roles - roles)
     with psycopg.connect(server.url, autocommit=True) as connection:
         for name in new_databases:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+            _drop_database(connection, name)
         for name in new_roles:
             connection.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
     return [f"database {name}" for name in new_databases] + [f"role {name}" for name in new_roles]

@@ -104,7 +104,8 @@ def sweep_server(drop: Callable[[str, str], None]) -> list[str]:
             for name in sorted(watched[kind]):
                 drop(kind, name)
                 dropped.append(f"{kind} {name}")
-        _write_ledger(ledger, {})
+        # What is not on a server stays for sweep(), if this run did not sweep first.
+        _write_ledger(ledger, {k: v for k, v in watched.items() if k not in _ON_A_SERVER})
     return dropped
 
 
@@ -163,7 +164,7 @@ def _tear_down(watched: dict[str, set[str]], *, swept: bool = False) -> None:
         # A dead run's group id may be another's by now: only one working in its folders.
         if not swept or _group_works_in(int(group), folders):
             _stop_group(int(group))
-    for folder in (*watched["postgres"], *watched["path"]):
+    for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
 
 
