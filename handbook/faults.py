@@ -32,6 +32,9 @@ SIGNALS = (signal.SIGINT, signal.SIGKILL)
 # pgserver's lock (platformdirs' runtime folder): every run leaves it, however it ends.
 _NOT_OURS = {"runtime-0", f"runtime-{os.getuid()}"}
 _SETTLE = 20.0  # seconds the run's clean-up (or the watchdog) has to finish
+# Seconds a run has to end after the signal: nox gives pytest 30 (CLEANUP_SECONDS), and
+# the chapter's own clean-up step may take up to 120 (handbook.run.CLEANUP_TIMEOUT).
+_ENDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,16 @@ class Fault:
     reached: str
     """The last block the run reported before the signal."""
     left: tuple[str, ...]
+    stuck: str = ""
+    """The end of the run's output, with every thread's stack, when it did not end."""
 
     def __str__(self) -> str:
         what = "clean" if not self.left else "LEFT " + "; ".join(self.left)
-        return (
+        line = (
             f"{self.chapter:<14} {self.signal.name:<8} {self.point:<32} "
             f"reached {self.reached or 'set-up'}: {what}"
         )
+        return f"{line}\n{self.stuck}" if self.stuck else line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,13 +116,33 @@ def interrupt(
             # A run that had finished: an interrupt after the end must leave nothing either.
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(run.pid, sig)
-            run.wait(timeout=120)
+            stuck = _ended(run, log)
         deadline = time.monotonic() + _SETTLE
         while (left := _left(tmp, ports)) and time.monotonic() < deadline:
             time.sleep(0.5)
         log.unlink()
     point = f"at {block}" if block else f"after {delay:.1f}s"
-    return Fault(chapter, sig, point, reached, tuple(left))
+    if stuck:
+        left.insert(0, f"a run still going {_ENDS:g}s after {sig.name}")
+    return Fault(chapter, sig, point, reached, tuple(left), stuck)
+
+
+def _ended(run: subprocess.Popen[bytes], log: Path) -> str:
+    """Wait for the run to end; if it does not, its last output with every thread's stack
+    (pytest enables faulthandler, which prints them on SIGABRT), and kill it."""
+    try:
+        run.wait(timeout=_ENDS)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(run.pid, signal.SIGABRT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            run.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+        lines = log.read_text(errors="replace").splitlines()[-80:]
+        return "\n".join(f"    | {line}" for line in lines)
+    return ""
 
 
 def _left(tmp: Path, ports: set[int]) -> list[str]:
