@@ -37,6 +37,7 @@ __all__ = [
     "Database",
     "Server",
     "chapter_database",
+    "drop",
     "main",
     "reader_role",
     "reader_server",
@@ -115,13 +116,13 @@ def reader_role(server: Server) -> Iterator[Server]:
     try:
         yield dataclasses.replace(server, reader=(name, password))
     finally:
-        _drop(server.url, "role", name)
+        drop(server.url, "role", name)
         _forget(server, "role", name)
 
 
-def _drop(url: str, kind: str, name: str) -> None:
+def drop(url: str, kind: str, name: str) -> None:
     """Drop a database, or a role with the databases it owns and everything else it owns."""
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
         if kind == "role":
             exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
             if exists.fetchone() is None:
@@ -187,7 +188,7 @@ def start_server() -> Iterator[Server]:
     url = os.environ.get("DATABASE_URL")
     if url:
         _check_answers(url)
-        for line in reaper.sweep_server(lambda kind, name: _drop(url, kind, name)):
+        for line in reaper.sweep_server(lambda kind, name: drop(url, kind, name)):
             message = f"dropped what a killed run left on the server: {line}"
             warnings.warn(message, Leftover, stacklevel=1)
         yield Server(url, "DATABASE_URL")
@@ -232,7 +233,7 @@ def chapter_database(server: Server, slug: str) -> Iterator[Database]:
     try:
         yield Database(_with_database(server.url, name), name, server)
     finally:
-        _drop(server.url, "database", name)
+        drop(server.url, "database", name)
         _forget(server, "database", name)
 
 

@@ -7,8 +7,9 @@ at a point drawn from the seed: by turns after a delay, or as a block drawn from
 chapter's blocks starts (an install, a service, a database command).
 Then it checks that nothing of the run is left: no process working in or naming its
 temporary folder, no file there, no port listening that was not before, and the
-repository as it was. The seed is printed, so a failure can be replayed. Standard
-library only; ``nox -s faults`` runs it.
+repository as it was. On a server of the user's (``--server URL``, by default
+``DATABASE_URL``), its databases and roles must be as they were too. The seed is
+printed, so a failure can be replayed. ``nox -s faults`` runs it.
 """
 
 from __future__ import annotations
@@ -65,10 +66,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=random.SystemRandom().randrange(10**6))
     parser.add_argument("--count", type=int, default=30)
     parser.add_argument("--chapters", default=",".join(CHAPTERS))
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("DATABASE_URL") or None,
+        help="run the chapters on this PostgreSQL server, and check that its databases and "
+        "roles are as they were (default: $DATABASE_URL; unset, the engine's own server)",
+    )
     options = parser.parse_args(argv)
     chance = random.Random(options.seed)  # noqa: S311 (a replayable draw, not a secret)
     chapters = options.chapters.split(",")
-    print(f"faults: seed {options.seed} (replay: --seed {options.seed})", flush=True)
+    where = f" on {options.server}" if options.server else ""
+    print(f"faults: seed {options.seed}{where} (replay: --seed {options.seed})", flush=True)
     repository = _git_status()
     faults = []
     blocks = {chapter: _blocks(chapter) for chapter in chapters}
@@ -76,9 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         chapter = chapters[index % len(chapters)]
         sig = SIGNALS[(index // len(chapters)) % len(SIGNALS)]
         if index % 2:
-            fault = interrupt(chapter, sig, block=chance.choice(blocks[chapter]))
+            fault = interrupt(
+                chapter, sig, block=chance.choice(blocks[chapter]), server=options.server
+            )
         else:
-            fault = interrupt(chapter, sig, delay=chance.uniform(2.0, 20.0))
+            fault = interrupt(chapter, sig, delay=chance.uniform(2.0, 20.0), server=options.server)
         faults.append(fault)
         print(f"{index + 1:>3} {fault}", flush=True)
     leaked = [fault for fault in faults if fault.left]
@@ -90,11 +100,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def interrupt(
-    chapter: str, sig: signal.Signals, delay: float = 0.0, block: str | None = None
+    chapter: str,
+    sig: signal.Signals,
+    delay: float = 0.0,
+    block: str | None = None,
+    server: str | None = None,
 ) -> Fault:
-    """Run ``docs/<chapter>.md``; send its process group ``sig`` as ``block`` starts (a
-    test id, ``docs/x.md::40-42``), or else after ``delay`` seconds."""
+    """Run ``docs/<chapter>.md`` (on ``server``, if given); send its process group ``sig``
+    as ``block`` starts (a test id, ``docs/x.md::40-42``), or else after ``delay`` seconds."""
     ports = _listening()
+    contents = _contents(server)
     page = f"docs/{chapter}.md"
     with tempfile.TemporaryDirectory(prefix=f"faults-{chapter}-") as folder:
         tmp = Path(folder)
@@ -103,7 +118,11 @@ def interrupt(
             # pyproject.toml's options load the engine's plugin.
             run = subprocess.Popen(
                 [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", page],
-                env={**os.environ, "TMPDIR": folder},
+                env={
+                    **os.environ,
+                    "TMPDIR": folder,
+                    **({"DATABASE_URL": server} if server else {}),
+                },
                 stdout=sink,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -118,7 +137,7 @@ def interrupt(
                 os.killpg(run.pid, sig)
             stuck = _ended(run, log)
         deadline = time.monotonic() + _SETTLE
-        while (left := _left(tmp, ports)) and time.monotonic() < deadline:
+        while (left := _left(tmp, ports, server, contents)) and time.monotonic() < deadline:
             time.sleep(0.5)
         log.unlink()
     point = f"at {block}" if block else f"after {delay:.1f}s"
@@ -145,11 +164,24 @@ def _ended(run: subprocess.Popen[bytes], log: Path) -> str:
     return ""
 
 
-def _left(tmp: Path, ports: set[int]) -> list[str]:
+def _left(tmp: Path, ports: set[int], server: str | None, contents: set[str]) -> list[str]:
     found = [f"process {pid}: {what}" for pid, what in _processes(str(tmp))]
     found += [f"file {p.name}" for p in tmp.iterdir() if p.name not in _NOT_OURS]
     found += [f"port {port}" for port in sorted(_listening() - ports)]
+    found += sorted(_contents(server) - contents)
     return found
+
+
+def _contents(server: str | None) -> set[str]:
+    """The databases and roles on ``server`` (``database x``, ``role y``); none without one."""
+    if server is None:
+        return set()
+    import psycopg  # noqa: PLC0415 (the engine's environment has it; only --server needs it)
+
+    with psycopg.connect(server, connect_timeout=10) as connection:
+        databases = connection.execute("SELECT 'database ' || datname FROM pg_database")
+        roles = connection.execute("SELECT 'role ' || rolname FROM pg_roles")
+        return {name for (name,) in [*databases.fetchall(), *roles.fetchall()]}
 
 
 def _processes(marker: str) -> list[tuple[int, str]]:

@@ -14,12 +14,15 @@ exception, SIGKILL from nox or a cancelled CI job), the watchdog stops and remov
 whatever is still watched. It runs in a session of its own and ignores Ctrl-C, so the
 signal that stops a run does not stop it first.
 
+Databases and roles on a server of the user's (``DATABASE_URL``, in the watchdog's
+environment as in the engine's) it drops too, with the engine's own psycopg.
+
 It keeps what it watches in a ledger, ``$TMPDIR/handbook-runs/<its pid>``, removed when
 it is done. A ledger whose watchdog is gone (killed with the whole job, the machine
-reset) is what a run left: the next run sweeps it first (:func:`sweep`). Databases and
-roles on a server of the user's (``DATABASE_URL``) are only recorded there, since the
-watchdog cannot reach a server: the next run on that server drops them
-(:func:`sweep_server`).
+reset) is what a run left: the next run sweeps it first (:func:`sweep`), and the next
+run on a ``DATABASE_URL`` server drops the databases and roles it names
+(:func:`sweep_server`), as it does those the watchdog could not drop (the server did not
+answer).
 """
 
 from __future__ import annotations
@@ -71,8 +74,7 @@ _WATCHDOG = _Watchdog()
 
 def watch(kind: str, what: int | str | Path) -> None:
     """Stop or remove ``what`` if the engine ends before it forgets it: kind is group,
-    postgres or path; database or role (by name, on the DATABASE_URL server) are left for
-    the next run on that server to drop."""
+    postgres or path; database or role (by name, on the DATABASE_URL server)."""
     _WATCHDOG.tell(f"watch {kind} {what}")
 
 
@@ -205,8 +207,24 @@ def main() -> None:
         (watched[kind].add if verb == "watch" else watched[kind].discard)(what)
         _write_ledger(ledger, watched)
     _tear_down(watched)
-    # What is left on a server is the next run's to drop: the ledger keeps it.
+    _drop_on_server(watched)
+    # What could not be dropped is the next run's to drop: the ledger keeps it.
     _write_ledger(ledger, {kind: watched[kind] for kind in _ON_A_SERVER})
+
+
+def _drop_on_server(watched: dict[str, set[str]]) -> None:
+    """Drop the databases, then the roles, the run left on the DATABASE_URL server."""
+    url = os.environ.get("DATABASE_URL")
+    if not url or not any(watched[kind] for kind in _ON_A_SERVER):
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from handbook.database import drop  # noqa: PLC0415 (psycopg: only when needed)
+
+    for kind in _ON_A_SERVER:
+        for name in sorted(watched[kind]):
+            with contextlib.suppress(Exception):  # kept in the ledger for the next run
+                drop(url, kind, name)
+                watched[kind].discard(name)
 
 
 def _stop_group(pgid: int) -> None:

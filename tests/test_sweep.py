@@ -3,6 +3,7 @@ what it started; the next run removes all of it first and says so."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 from psycopg import sql
 
 from handbook.reaper import LEDGERS
-from tests.chapters import Handbook
+from tests.chapters import Handbook, wait_until
 from tests.test_database import SERVER, needs_server
 
 PAGE = "# A page\n\n```bash\necho hello\n```\n"
@@ -102,3 +103,60 @@ def test_a_killed_runs_databases_and_roles_are_dropped_on_its_server(
         ).fetchall()
     assert left == []
     assert not dead_ledger.exists()
+
+
+@pytest.mark.database
+@needs_server
+def test_a_killed_runs_databases_and_roles_are_dropped_by_its_watchdog() -> None:
+    """SIGKILL gives the engine no say: its watchdog drops what the run made on the
+    DATABASE_URL server (with the databases the reader's role owns) as soon as it dies."""
+    database, role = f"handbook_watched_{os.getpid()}", f"reader_watched_{os.getpid()}"
+    owned = f"{role}_own"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE ROLE {} CREATEDB").format(sql.Identifier(role)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(owned), sql.Identifier(role)
+            )
+        )
+    engine = subprocess.Popen(
+        [sys.executable, "-c", _WATCHING.format(database=database, role=role)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DATABASE_URL": SERVER},
+    )
+    try:
+        recorded = wait_until(lambda: _in_a_ledger(f"role {role}"), timeout=30)
+        assert recorded, "the run never told its watchdog"
+    finally:
+        engine.kill()
+        engine.wait()
+
+    def left() -> list[str]:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            rows = connection.execute(
+                "SELECT datname FROM pg_database WHERE datname IN (%s, %s) "
+                "UNION SELECT rolname FROM pg_roles WHERE rolname = %s",
+                (database, owned, role),
+            ).fetchall()
+        return [name for (name,) in rows]
+
+    assert wait_until(lambda: not left(), timeout=30), f"left on the server: {left()}"
+    assert wait_until(lambda: not _in_a_ledger(f"role {role}"), timeout=10)
+
+
+_WATCHING = """
+import time
+from handbook import reaper
+reaper.watch("database", "{database}")
+reaper.watch("role", "{role}")
+time.sleep(300)
+"""
+
+
+def _in_a_ledger(line: str) -> bool:
+    for ledger in LEDGERS.glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            if line in ledger.read_text().splitlines():
+                return True
+    return False
