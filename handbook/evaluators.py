@@ -122,9 +122,10 @@ def check_output(run: ChapterRun, block: Block) -> Outcome:
         run.update_block(block, block.as_written(output.updated(block.code, actual)))
         return Outcome("passed", "updated from the run (--update)")
     difference = output.diff(block.code, actual, block.where())
+    first = block.where(output.first_difference(block.code, actual))
     raise Failure(
-        f"{block.where()}: the output differs from the page (run with --update to accept it)\n"
-        f"{difference}"
+        f"{first}: the output differs from the page here (block at {block.where()}; run "
+        f"with --update to accept what ran)\n{difference}"
     )
 
 

@@ -12,7 +12,7 @@ import difflib
 import functools
 import re
 
-__all__ = ["diff", "matches", "normalise", "updated"]
+__all__ = ["diff", "first_difference", "matches", "normalise", "updated"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 WILDCARD = "..."
@@ -68,6 +68,24 @@ def diff(expected: str, actual: str, where: str) -> str:
         lineterm="",
     )
     return "\n".join(lines)
+
+
+def first_difference(expected: str, actual: str) -> int:
+    """The 0-based line of ``expected`` (as written, blank lines included) where what ran
+    first departs from it: a line that does not fit, or the line before which lines it
+    does not have appeared (the last line, when they came after it)."""
+    written = expected.split("\n")
+    leading = next((n for n, line in enumerate(written) if line.strip()), 0)
+    index = 0
+    for old, new in _align(normalise(expected).splitlines(), normalise(actual).splitlines()):
+        if old is not None and (new is None or not _covers(old, new)):
+            if not (new is None and old.strip() == WILDCARD):  # `...` may cover no line
+                break
+        elif old is None:
+            break
+        index += old is not None
+    last = max(0, len(normalise(expected).splitlines()) - 1)
+    return leading + min(index, last)
 
 
 def updated(expected: str, actual: str) -> str:

@@ -36,6 +36,7 @@ _SERVER_VALUE = pytest.StashKey[Server]()
 _PROJECT = pytest.StashKey[Path | None]()
 _MACHINE = pytest.StashKey[Machine]()
 _NOT_PROVED = pytest.StashKey[list[str]]()
+_REWRITTEN = pytest.StashKey[list[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -112,7 +113,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """What this machine could not prove, once per page, with what to install."""
+    """What --update rewrote; what this machine could not prove, once per page, with
+    what to install."""
+    rewritten = terminalreporter.config.stash.get(_REWRITTEN, [])
+    if rewritten:
+        terminalreporter.section("rewritten from what ran (--update)", sep="-", yellow=True)
+        for line in rewritten:
+            terminalreporter.write_line(line, yellow=True)
     lines = terminalreporter.config.stash.get(_NOT_PROVED, [])
     if lines:
         terminalreporter.section("not proved on this machine", sep="-", yellow=True)
@@ -158,6 +165,7 @@ class ChapterFile(pytest.File):
         except Failure as error:  # cleanup, or the reader's machine: a report, no traceback
             problem = str(error)
         finally:
+            self.config.stash.setdefault(_REWRITTEN, []).extend(run.rewritten)
             variant = _variant(self.config, self.chapter)
             key = f"{self.chapter.slug}[{variant}]" if variant else self.chapter.slug
             entry = run_entry(run, variant)

@@ -81,6 +81,8 @@ class ChapterRun:
         self.started = time.time()
         self.facts: dict[str, object] = {}
         self._updates: list[tuple[Block, str]] = []
+        self.rewritten: list[str] = []
+        """The lines ``--update`` rewrote (``docs/x.md:129-135``), once the run is closed."""
         self._stack = ExitStack()
         # The database this run uses: the chapter's own, or the one asked for.
         self.database = (
@@ -239,7 +241,7 @@ class ChapterRun:
             )
         finally:
             self._stack.close()
-        _apply_updates(self.options.root, self._updates)
+        self.rewritten = _apply_updates(self.options.root, self._updates)
         if self.cleanup_error is not None:
             raise Failure(self.cleanup_error)
         declared = set(self.chapter.settings.changes)
@@ -304,8 +306,10 @@ def _changed_message(chapter: Path, changed: list[str]) -> str:
     )
 
 
-def _apply_updates(root: Path, updates: list[tuple[Block, str]]) -> None:
-    """Replace output blocks in the chapter files, bottom-up so line numbers hold."""
+def _apply_updates(root: Path, updates: list[tuple[Block, str]]) -> list[str]:
+    """Replace output blocks in the chapter files, bottom-up so line numbers hold; the
+    lines each now holds, top-down (``docs/x.md:129-135``)."""
+    rewritten: list[tuple[Block, int]] = []
     for block, text in sorted(updates, key=lambda u: u[0].line, reverse=True):
         path = root / block.chapter
         lines = path.read_text().split("\n")
@@ -316,3 +320,10 @@ def _apply_updates(root: Path, updates: list[tuple[Block, str]]) -> None:
         temporary = path.with_suffix(".md.tmp")
         temporary.write_text("\n".join(lines))
         os.replace(temporary, path)
+        rewritten.append((block, len(body)))
+    ranges, shift = [], 0
+    for block, length in reversed(rewritten):
+        start = block.line + 1 + shift
+        ranges.append(f"{block.chapter}:{start}-{start + length - 1}")
+        shift += length - (block.end_line - block.line - 1)
+    return ranges

@@ -7,17 +7,19 @@ from tests.chapters import Handbook
 
 
 def test_an_output_mismatch_is_shown_as_a_unified_diff(handbook: Handbook) -> None:
-    """The author sees exactly which lines changed, and how to accept them."""
+    """The author sees exactly which line of the page differs first, which lines
+    changed, and how to accept them."""
     handbook.chapter_from("output-mismatch")
-    fence = handbook.line_of("output-mismatch", "See you") - 2
+    differs = handbook.line_of("output-mismatch", "See you")
+    fence = differs - 2
 
     result = handbook.run("docs/output-mismatch.md")
 
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
-            f"docs/output-mismatch.md:{fence}: the output differs from the page "
-            "(run with --update to accept it)",
+            f"docs/output-mismatch.md:{differs}: the output differs from the page here "
+            f"(block at docs/output-mismatch.md:{fence}; run with --update to accept what ran)",
             f"--- expected (docs/output-mismatch.md:{fence})",
             "+++ actual",
             "@@ -1,2 +1,2 @@",
@@ -48,6 +50,10 @@ def test_update_rewrites_the_output_block_and_the_next_run_passes(handbook: Hand
 
     updating.assert_outcomes(passed=2)
     assert after == before.replace("Version 0.0.0", "Version 1.2.3")
+    first = handbook.line_of("update", 'Version 1.2.3"')  # the command; its output follows
+    updating.stdout.fnmatch_lines(
+        ["*rewritten from what ran (--update)*", f"docs/update.md:{first + 7}-{first + 9}"]
+    )
     again.assert_outcomes(passed=2)
     assert handbook.report()["runs"]["update"]["blocks"][1]["status"] == "passed"
 
@@ -98,3 +104,28 @@ def test_a_long_output_that_does_not_fit_is_told_at_once() -> None:
 
     assert not output.matches(expected, actual)
     assert output.matches(expected, actual + "\nthird x\nEND")
+
+
+def test_update_names_the_lines_it_rewrote_as_they_now_are(handbook: Handbook) -> None:
+    """An output that grows moves the blocks below it: each range is where its lines are
+    after the rewrite, so `docs/x.md:A-B` opens on them (git diff shows nothing for a
+    page git does not track yet)."""
+    fence = "```"
+    block = f"{fence}bash\n{{}}\n{fence}\n\n<!-- handbook: output -->\n{fence}text\nold\n{fence}\n"
+    page = handbook.chapter(
+        "grows",
+        "# Grows\n\n"
+        + block.format("printf 'one\\ntwo\\nthree\\n'")
+        + "\n"
+        + block.format("echo four"),
+    )
+
+    result = handbook.run("docs/grows.md", "--update")
+
+    result.assert_outcomes(passed=4)
+    lines = page.read_text().splitlines()
+    first, second = lines.index("one") + 1, lines.index("four") + 1
+    assert lines[first - 1 : first + 2] == ["one", "two", "three"]
+    result.stdout.fnmatch_lines(
+        [f"docs/grows.md:{first}-{first + 2}", f"docs/grows.md:{second}-{second}"]
+    )
