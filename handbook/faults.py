@@ -167,7 +167,7 @@ def _ended(run: subprocess.Popen[bytes], log: Path) -> str:
 def _left(tmp: Path, ports: set[int], server: str | None, contents: set[str]) -> list[str]:
     found = [f"process {pid}: {what}" for pid, what in _processes(str(tmp))]
     found += [f"file {p.name}" for p in tmp.iterdir() if p.name not in _NOT_OURS]
-    found += [f"port {port}" for port in sorted(_listening() - ports)]
+    found += [f"port {port}" for port in sorted(_listening() - ports) if not _others(port, tmp)]
     found += sorted(_contents(server) - contents)
     return found
 
@@ -196,6 +196,45 @@ def _processes(marker: str) -> list[tuple[int, str]]:
         if marker in cwd or marker in command:
             found.append((int(entry.name), command.strip()[:120]))
     return found
+
+
+def _others(port: int, tmp: Path) -> bool:
+    """True when every process listening on ``port`` is known and none is the run's: a
+    chapter run by someone else on this machine, not a leak (a leaked process of the
+    run is reported as a process)."""
+    inodes = _sockets(port)
+    owners = [
+        entry.parent.parent for entry in Path("/proc").glob("[0-9]*/fd/*") if _link(entry) in inodes
+    ]
+    return bool(owners) and not any(
+        str(tmp) in _link(owner / "cwd") or str(tmp) in _cmdline(owner) for owner in owners
+    )
+
+
+def _sockets(port: int) -> set[str]:
+    """``socket:[inode]`` of the sockets listening on ``port``."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for row in Path(table).read_text().splitlines()[1:]:
+                fields = row.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    found.add(f"socket:[{fields[9]}]")
+    return found
+
+
+def _link(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
+def _cmdline(process: Path) -> str:
+    try:
+        return (process / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
 
 
 def _listening() -> set[int]:
