@@ -37,6 +37,7 @@ _PROJECT = pytest.StashKey[Path | None]()
 _MACHINE = pytest.StashKey[Machine]()
 _NOT_PROVED = pytest.StashKey[list[str]]()
 _REWRITTEN = pytest.StashKey[list[str]]()
+_WAITS = pytest.StashKey[list[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -113,13 +114,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """What --update rewrote; what this machine could not prove, once per page, with
-    what to install."""
+    """What --update rewrote; the ports chapters waited for; what this machine could not
+    prove, once per page, with what to install."""
     rewritten = terminalreporter.config.stash.get(_REWRITTEN, [])
     if rewritten:
         terminalreporter.section("rewritten from what ran (--update)", sep="-", yellow=True)
         for line in rewritten:
             terminalreporter.write_line(line, yellow=True)
+    waits = terminalreporter.config.stash.get(_WAITS, [])
+    if waits:
+        terminalreporter.section("waited for a port another chapter held", sep="-", yellow=True)
+        for line in waits:
+            terminalreporter.write_line(line, yellow=True)
+        terminalreporter.write_line(
+            "give each chapter ports of its own (docs/contributing.md, Ports)", yellow=True
+        )
     lines = terminalreporter.config.stash.get(_NOT_PROVED, [])
     if lines:
         terminalreporter.section("not proved on this machine", sep="-", yellow=True)
@@ -166,6 +175,7 @@ class ChapterFile(pytest.File):
             problem = str(error)
         finally:
             self.config.stash.setdefault(_REWRITTEN, []).extend(run.rewritten)
+            self.config.stash.setdefault(_WAITS, []).extend(run.services.waits)
             variant = _variant(self.config, self.chapter)
             key = f"{self.chapter.slug}[{variant}]" if variant else self.chapter.slug
             entry = run_entry(run, variant)

@@ -6,12 +6,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from handbook.claim import claim
 from tests.chapters import (
     Handbook,
     free_port,
@@ -135,3 +137,34 @@ def _verify_interrupt_page(
         start_new_session=True,
     )
     return verification, slug, port, seconds
+
+
+def test_a_wait_for_a_port_another_chapter_holds_is_told(handbook: Handbook) -> None:
+    """Chapters that pick the same port take turns, and the run says so, with the page
+    and how long, instead of being slow without a word."""
+    port, slug = free_port(), f"port-wait-{uuid.uuid4().hex[:8]}"
+    handbook.chapter_from("service", slug, port=port)
+    fence = handbook.line_of(slug, "http.server") - 1
+    held = claim(f"port-{port}", wait=0)  # another chapter, verified at the same time
+    assert held is not None
+
+    def release() -> None:  # two seconds after the chapter has started
+        wait_until(lambda: bool(workspaces(slug)), timeout=60)
+        time.sleep(2.0)
+        held.close()
+
+    releasing = threading.Thread(target=release, daemon=True)
+    releasing.start()
+    try:
+        result = handbook.run(f"docs/{slug}.md")
+    finally:
+        releasing.join(timeout=60)
+        held.close()
+
+    result.stdout.fnmatch_lines(
+        [
+            "*waited for a port another chapter held*",
+            f"port {port}: *s at docs/{slug}.md:{fence}",
+            "give each chapter ports of its own (docs/contributing.md, Ports)",
+        ]
+    )
