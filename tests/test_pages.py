@@ -15,6 +15,7 @@ import pytest
 from handbook.chapter import Chapter, load_chapter
 from handbook.config import snippet_config
 from handbook.directive import SHELL_LANGUAGES, Kind
+from handbook.service import Probe
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md"))
@@ -98,3 +99,53 @@ def test_every_file_a_page_includes_ends_with_a_newline() -> None:
         if not (ROOT / target).read_bytes().endswith(b"\n")
     ]
     assert not unterminated, f"files without a final newline: {unterminated}"
+
+
+# `sed -i` with no suffix attached: GNU sed edits in place, macOS's (BSD) sed takes the
+# next argument as the backup suffix and fails or edits the wrong file.
+_GNU_ONLY_SED = re.compile(r"\bsed\b[^|;&]*\s-[a-zA-Z]*i(\s|$)")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_in_place_edits_work_on_linux_and_macos(page: Path) -> None:
+    """The pages claim Linux and macOS: an edit in place must work with both seds."""
+    found = [(n, text) for n, text in commands(chapter(page)) if _GNU_ONLY_SED.search(text)]
+    assert not found, (
+        f"docs/{page.name}:{found[0][0] if found else 0}: `sed -i` without a suffix works "
+        "only with GNU sed; use `perl -pi -e` (the same on Linux and macOS), "
+        f"or `sed -i.bak` then remove the .bak file: {found[0][1] if found else ''}"
+    )
+
+
+def test_every_service_port_is_its_pages_own() -> None:
+    """Chapters verified at the same time take turns on a port they share, slowly: each
+    service's port is listed under its page in docs/contributing.md (Ports), and no port
+    is listed under two pages."""
+    listed: dict[int, str] = {}
+    for page, ports in re.findall(r"^\| `(docs/[\w-]+\.md)` \| (.+) \|$", _CONTRIBUTING, re.M):
+        for number in map(int, re.findall(r"\b(\d{4,5})\b", ports)):
+            assert number not in listed, (
+                f"port {number} is listed under {listed[number]} and {page}"
+            )
+            listed[number] = page
+    assert listed, "docs/contributing.md has no table of ports"
+    for page in PAGES:
+        for block in chapter(page).blocks:
+            if block.kind is not Kind.BACKGROUND:
+                continue
+            port = _probe(block.directive.options).port_number()
+            if port is not None:
+                assert listed.get(port) == f"docs/{page.name}", (
+                    f"{block.where()}: port {port} is "
+                    + (f"{listed[port]}'s" if port in listed else "not in the table")
+                    + ": list it under this page in docs/contributing.md (Ports), or choose one "
+                    "no other page uses"
+                )
+
+
+_CONTRIBUTING = (ROOT / "docs" / "contributing.md").read_text()
+
+
+def _probe(options: dict[str, str]) -> Probe:
+    port = options.get("port")
+    return Probe(url=options.get("probe"), port=int(port) if port else None)
