@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from apps.products.models import Product
 
@@ -37,3 +38,19 @@ def test_rolling_back_0002_keeps_products() -> None:
 def test_models_and_migrations_agree() -> None:
     """makemigrations --check: no model change is missing its migration."""
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_previous_release_can_still_insert() -> None:
+    """The release before 0002 inserts without naming is_active, and succeeds.
+
+    During a rolling deploy (and after a rollback) the previous release's code runs
+    against the new schema. Its INSERT names only the columns it knows, so a new NOT
+    NULL column needs a default in the database (db_default), not just in Python.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO products_product (name, slug, description, price, created_at)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            ["Kettle", "kettle", "", "30.00", timezone.now()],
+        )
+    assert Product.objects.get(slug="kettle").is_active is True
