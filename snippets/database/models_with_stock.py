@@ -13,11 +13,15 @@ class Product(models.Model):
     price = models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
+    # db_default keeps the default in the database too, so the previous release's
+    # code, which does not name this column, can still insert rows (see Database).
     is_active = models.BooleanField(
-        default=True, help_text="Inactive products are hidden from the shop and API."
+        default=True,
+        db_default=True,
+        help_text="Inactive products are hidden from the shop and API.",
     )
     stock = models.PositiveIntegerField(
-        default=0, help_text="Units in the warehouse, ready to ship."
+        default=0, db_default=0, help_text="Units in the warehouse, ready to ship."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,8 +13,12 @@ class Product(models.Model):
     price = models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
+    # db_default keeps the default in the database too, so the previous release's
+    # code, which does not name this column, can still insert rows (see Database).
     is_active = models.BooleanField(
-        default=True, help_text="Inactive products are hidden from the shop and API."
+        default=True,
+        db_default=True,
+        help_text="Inactive products are hidden from the shop and API.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

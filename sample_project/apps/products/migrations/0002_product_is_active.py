@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             name="is_active",
             field=models.BooleanField(
                 default=True,
+                db_default=True,
                 help_text="Inactive products are hidden from the shop and API.",
             ),
         ),
