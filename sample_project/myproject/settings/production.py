@@ -38,11 +38,13 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure-"):
         "SECRET_KEY is too short or a development key: production needs"
         f" {SECRET_KEY_FORM} (50+ characters)"
     )
+# --8<-- [start:fallbacks]
 # Rotation: the new key signs; the old ones, comma-separated, are still accepted
 # (sessions, password reset links) until they are removed from this list.
 SECRET_KEY_FALLBACKS = [
     key.strip() for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key.strip()
 ]
+# --8<-- [end:fallbacks]
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -72,9 +74,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-# --8<-- [end:https]
 
-# --8<-- [start:hsts]
 # ------------------------------------------------------------------------------
 # HSTS: https://docs.djangoproject.com/en/5.2/topics/security/#ssl-https
 # Browsers remember it for max-age seconds and cannot be told to forget: start
@@ -98,4 +98,4 @@ if SECURE_HSTS_PRELOAD and not (
 # check --deploy warns until subdomains (W005) and preload (W021) are on. Both are
 # decisions for the team once HTTPS is proven on every subdomain, not defaults.
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
-# --8<-- [end:hsts]
+# --8<-- [end:https]
