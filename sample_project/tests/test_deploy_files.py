@@ -51,6 +51,11 @@ def test_env_example_defines_url_safe_credentials_and_a_matching_url() -> None:
     assert env["SECRET_KEY"] == ""  # never a real or a shared key
 
 
+def test_a_dot_env_copied_from_the_template_cannot_turn_debug_on() -> None:
+    """cp .env.example .env on a server must not give production debug pages."""
+    assert env_example().get("DEBUG", "False").lower() in {"false", "0", "off", "no"}
+
+
 def test_compose_keeps_the_database_private_and_waits_for_it() -> None:
     services = compose()
 

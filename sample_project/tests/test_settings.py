@@ -10,7 +10,9 @@ from types import ModuleType
 
 import environ
 import pytest
+from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SETTINGS_MODULES = [
@@ -23,6 +25,10 @@ VARIABLES = [
     "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
     "SECURE_SSL_REDIRECT",
+    "SECRET_KEY_FALLBACKS",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
 ]
 PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "x1y2z3" * 10,  # pragma: allowlist secret
@@ -62,6 +68,124 @@ def test_production_reads_everything_from_the_environment(
     assert settings.DATABASES["default"]["HOST"] == "db.internal"
     assert settings.SECURE_SSL_REDIRECT is True
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_production_refuses_debug_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DEBUG=True (say, from a .env copied off a laptop) stops start-up, by name."""
+    env = {**PRODUCTION_ENV, "DEBUG": "True"}
+    with pytest.raises(ImproperlyConfigured, match="DEBUG is on") as error:
+        load(monkeypatch, "myproject.settings.production", **env)
+    assert "set DEBUG=False" in str(error.value)
+
+
+@pytest.mark.parametrize("value", [None, "False", "0"])
+def test_production_debug_is_off_otherwise(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    env = PRODUCTION_ENV if value is None else {**PRODUCTION_ENV, "DEBUG": value}
+    settings = load(monkeypatch, "myproject.settings.production", **env)
+    assert settings.DEBUG is False
+
+
+def test_hsts_starts_small_without_subdomains_or_preload(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A first deploy cannot lock browsers into HTTPS for a year, or subdomains."""
+    settings = load(monkeypatch, "myproject.settings.production", **PRODUCTION_ENV)
+
+    assert settings.SECURE_HSTS_SECONDS == 3600
+    assert settings.SECURE_HSTS_INCLUDE_SUBDOMAINS is False
+    assert settings.SECURE_HSTS_PRELOAD is False
+
+
+@pytest.mark.parametrize(
+    ("seconds", "subdomains", "preload"),
+    [
+        ("86400", "False", "False"),
+        ("31536000", "True", "False"),
+        ("63072000", "True", "True"),
+    ],
+)
+def test_hsts_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, seconds: str, subdomains: str, preload: str
+) -> None:
+    """Each step of the ramp-up is a change of environment, not of code."""
+    env = {
+        **PRODUCTION_ENV,
+        "SECURE_HSTS_SECONDS": seconds,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": subdomains,
+        "SECURE_HSTS_PRELOAD": preload,
+    }
+    settings = load(monkeypatch, "myproject.settings.production", **env)
+
+    assert settings.SECURE_HSTS_SECONDS == int(seconds)
+    assert settings.SECURE_HSTS_INCLUDE_SUBDOMAINS is (subdomains == "True")
+    assert settings.SECURE_HSTS_PRELOAD is (preload == "True")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "subdomains"), [("3600", "True"), ("31536000", "False")]
+)
+def test_hsts_preload_needs_a_year_and_subdomains(
+    monkeypatch: pytest.MonkeyPatch, seconds: str, subdomains: str
+) -> None:
+    """The preload list refuses less, and leaving it takes months: say so at start."""
+    env = {
+        **PRODUCTION_ENV,
+        "SECURE_HSTS_SECONDS": seconds,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": subdomains,
+        "SECURE_HSTS_PRELOAD": "True",
+    }
+    with pytest.raises(ImproperlyConfigured, match="SECURE_HSTS_PRELOAD needs"):
+        load(monkeypatch, "myproject.settings.production", **env)
+
+
+OLD_KEY = "old-" + "a1b2c3" * 10  # pragma: allowlist secret
+NEW_KEY = "new-" + "d4e5f6" * 10  # pragma: allowlist secret
+
+
+def signed_with_the_old_key() -> str:
+    with override_settings(SECRET_KEY=OLD_KEY, SECRET_KEY_FALLBACKS=[]):
+        return signing.dumps({"cart": 42})
+
+
+@pytest.mark.parametrize(
+    "fallbacks", [OLD_KEY, f"{OLD_KEY}, another-{OLD_KEY}"], ids=["one", "two"]
+)
+def test_a_rotated_key_still_verifies_what_the_old_key_signed(
+    monkeypatch: pytest.MonkeyPatch, fallbacks: str
+) -> None:
+    """Sessions and reset links survive a new SECRET_KEY while the old is a fallback."""
+    value = signed_with_the_old_key()
+    env = {**PRODUCTION_ENV, "SECRET_KEY": NEW_KEY, "SECRET_KEY_FALLBACKS": fallbacks}
+    settings = load(monkeypatch, "myproject.settings.production", **env)
+
+    fallbacks_read = getattr(settings, "SECRET_KEY_FALLBACKS", [])  # Django's default
+    assert fallbacks_read[:1] == [OLD_KEY]
+    with override_settings(
+        SECRET_KEY=settings.SECRET_KEY, SECRET_KEY_FALLBACKS=fallbacks_read
+    ):
+        assert signing.loads(value) == {"cart": 42}
+        assert signing.loads(signing.dumps("new")) == "new"
+
+
+def test_without_the_fallback_the_old_signature_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rotation with no fallback logs everyone out: the old signatures fail."""
+    value = signed_with_the_old_key()
+    env = {**PRODUCTION_ENV, "SECRET_KEY": NEW_KEY}
+    settings = load(monkeypatch, "myproject.settings.production", **env)
+
+    fallbacks_read = getattr(settings, "SECRET_KEY_FALLBACKS", [])  # Django's default
+    assert fallbacks_read == []
+    with override_settings(
+        SECRET_KEY=settings.SECRET_KEY, SECRET_KEY_FALLBACKS=fallbacks_read
+    ):
+        with pytest.raises(signing.BadSignature):
+            signing.loads(value)
 
 
 def test_production_without_secret_key_says_how_to_make_one(
@@ -197,7 +321,22 @@ def test_production_passes_the_deployment_checklist() -> None:
     )
 
     assert result.returncode == 0, result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # W005 and W021 (HSTS subdomains and preload) are silenced, with the reason why.
+    assert "System check identified no issues (2 silenced)." in result.stdout
+
+
+def test_only_the_two_hsts_decisions_are_silenced() -> None:
+    """HSTS turned off (max-age 0) still fails the gate: W004 is not silenced
+    (W005 and W021 are then not raised at all, so nothing is silenced)."""
+    result = run_manage(
+        ["check", "--deploy", "--fail-level", "WARNING"]
+        + ["--settings=myproject.settings.production"],
+        {**PRODUCTION_ENV, "SECURE_HSTS_SECONDS": "0"},
+    )
+
+    assert result.returncode == 1
+    assert "(security.W004)" in result.stderr
+    assert "System check identified 1 issue (0 silenced)." in result.stderr
 
 
 def test_a_dot_env_file_next_to_manage_py_is_read(tmp_path: Path) -> None:

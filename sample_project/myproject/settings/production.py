@@ -8,6 +8,20 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F401,F403 (everything in base, then overrides)
 from .base import DATABASE_URL_FORM, database_config, env, require
 
+# --8<-- [start:debug]
+# ------------------------------------------------------------------------------
+# Debug: https://docs.djangoproject.com/en/5.2/ref/settings/#debug
+# Debug pages show settings, code and SQL to anyone: production never turns it on.
+# DEBUG=True in the environment (or a .env copied from a laptop) stops start-up.
+# ------------------------------------------------------------------------------
+if env.bool("DEBUG", default=False):
+    raise ImproperlyConfigured(
+        "DEBUG is on: production never runs in debug mode. Remove DEBUG from the"
+        " environment and .env, or set DEBUG=False"
+    )
+DEBUG = False
+# --8<-- [end:debug]
+
 # --8<-- [start:required]
 # ------------------------------------------------------------------------------
 # Critical settings:
@@ -24,6 +38,13 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure-"):
         "SECRET_KEY is too short or a development key: production needs"
         f" {SECRET_KEY_FORM} (50+ characters)"
     )
+# --8<-- [start:fallbacks]
+# Rotation: the new key signs; the old ones, comma-separated, are still accepted
+# (sessions, password reset links) until they are removed from this list.
+SECRET_KEY_FALLBACKS = [
+    key.strip() for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key.strip()
+]
+# --8<-- [end:fallbacks]
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -51,9 +72,30 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # ------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# ------------------------------------------------------------------------------
+# HSTS: https://docs.djangoproject.com/en/5.2/topics/security/#ssl-https
+# Browsers remember it for max-age seconds and cannot be told to forget: start
+# small, raise it once HTTPS works everywhere; subdomains and preload only by choice.
+# ------------------------------------------------------------------------------
+# The least max-age the preload list accepts (lower case: not a setting).
+preload_minimum = 60 * 60 * 24 * 365
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if SECURE_HSTS_PRELOAD and not (
+    SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_SECONDS >= preload_minimum
+):
+    raise ImproperlyConfigured(
+        "SECURE_HSTS_PRELOAD needs SECURE_HSTS_INCLUDE_SUBDOMAINS=True and"
+        f" SECURE_HSTS_SECONDS={preload_minimum} or more: the preload list"
+        " refuses anything less"
+    )
+# check --deploy warns until subdomains (W005) and preload (W021) are on. Both are
+# decisions for the team once HTTPS is proven on every subdomain, not defaults.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 # --8<-- [end:https]
