@@ -43,19 +43,19 @@ def test_a_request_is_one_line_with_the_proxys_request_id(
         responses.append(
             client.get(
                 "/healthz?token=do-not-log",
-                headers={"X-Request-ID": "3f2a9c0d5e6b4a71"},
+                headers={"X-Request-ID": "id-from-nginx-1"},
             )
         )
 
     [entry] = logs_of(request)  # one line, not one from the app and one from gunicorn
     assert entry["logger"] == "myproject.request"
-    assert entry["request_id"] == "3f2a9c0d5e6b4a71"
+    assert entry["request_id"] == "id-from-nginx-1"
     assert entry["method"] == "GET"
     assert entry["path"] == "/healthz"
     assert entry["status"] == 200
     assert entry["duration_ms"] >= 0
     assert "do-not-log" not in json.dumps(entry)
-    assert responses[0]["X-Request-ID"] == "3f2a9c0d5e6b4a71"
+    assert responses[0]["X-Request-ID"] == "id-from-nginx-1"
 
 
 @pytest.mark.django_db
