@@ -15,6 +15,7 @@ from pathlib import Path
 from handbook import reaper
 from handbook.database import Server
 from handbook.reader import home_changes, prepare_home, snapshot
+from handbook.workspace import open_to_workers
 
 __all__ = ["Machine"]
 
@@ -24,6 +25,7 @@ class Machine:
 
     def __init__(self, server: Server | None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="handbook-journey-"))
+        open_to_workers(self.root)
         reaper.watch("path", self.root)
         self.home = self.root / "home"
         self.home.mkdir()

@@ -63,6 +63,14 @@ exit 127
 """
 
 
+def open_to_workers(folder: Path) -> None:
+    """Let other users pass through ``folder`` (0711: not list it), as through a
+    reader's home folder. The engine runs as root, and nginx started by root runs its
+    workers as ``nobody``: they must reach the project's static files, as a reader's
+    nginx, run as the reader, does. mkdtemp's 0700 would answer them 403."""
+    folder.chmod(0o711)
+
+
 class Workspace:
     """A temporary folder for one chapter run."""
 
@@ -70,6 +78,7 @@ class Workspace:
         """``home``: the reader's HOME when pages share one (a journey), else a new one;
         ``parent``: where the folder goes (the temporary folder by default)."""
         self.root = Path(tempfile.mkdtemp(prefix=f"handbook-{slug}-", dir=parent))
+        open_to_workers(self.root)
         reaper.watch("path", self.root)
         self.home = home or self.root / "home"
         self.work = self.root / "work"

@@ -19,8 +19,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# Access and error logs on stdout/stderr: the platform collects them.
-accesslog = "-"
+# No access log: myproject.middleware.RequestLogMiddleware writes one JSON line per
+# request, with the app's fields and the request id. gunicorn's own line would say
+# the same again, without them. gunicorn's errors (a worker killed, say) go to
+# stderr: the platform collects both streams.
+accesslog = None
 errorlog = "-"
 
 # No gunicornc control socket (gunicorn 25+ puts it in $HOME, and the image's

@@ -73,3 +73,12 @@ def test_the_readers_path_has_one_python_not_every_installed_one(
         workspace.remove()
 
     assert path == [str(workspace.bin), str(tools), "/usr/bin"]
+
+
+def test_other_users_may_pass_through_the_workspace_but_not_list_it(tmp_path: Path) -> None:
+    """nginx started by root serves static files from its workers, run as nobody."""
+    workspace = Workspace("modes", parent=tmp_path)
+    try:
+        assert workspace.root.stat().st_mode & 0o777 == 0o711
+    finally:
+        workspace.remove()

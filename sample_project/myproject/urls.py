@@ -7,13 +7,14 @@ from rest_framework.routers import DefaultRouter
 
 from apps.products.api import ProductViewSet
 
-from .views import healthz
+from .views import healthz, livez
 
 router = DefaultRouter()
 router.register("products", ProductViewSet)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="products:list"), name="home"),
+    path("livez", livez, name="livez"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),

@@ -1,4 +1,12 @@
-"""Project-level views: the health check."""
+"""Project-level views: the health checks.
+
+Two questions, two addresses, because a platform acts differently on each answer:
+
+- ``/livez`` (liveness): is this process alive? It touches nothing else, so an
+  outage of the database never makes the platform restart every instance.
+- ``/healthz`` (readiness): can this instance serve requests now? It asks the
+  database; while it answers 503, the load balancer sends no traffic here.
+"""
 
 import logging
 
@@ -8,6 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_safe
+def livez(request: HttpRequest) -> JsonResponse:
+    """200 while the process answers requests; asks no database or service."""
+    return JsonResponse({"status": "ok"})
 
 
 @never_cache

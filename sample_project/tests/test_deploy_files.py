@@ -1,10 +1,14 @@
-"""docker-compose.yml and .env.example share one set of database credentials."""
+"""The deploy files: docker-compose.yml and .env.example share one set of database
+credentials; the static files every Pod serves survive a rolling deploy."""
 
 import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+
+from myproject.publish_static import main, publish
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CREDENTIALS = ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB")
@@ -63,3 +67,57 @@ def test_compose_keeps_the_database_private_and_waits_for_it() -> None:
     assert "pg_isready" in services["db"]["healthcheck"]["test"][1]
     assert services["web"]["depends_on"]["db"] == {"condition": "service_healthy"}
     assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
+
+
+def release(folder: Path, files: dict[str, str]) -> Path:
+    for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content)
+    return folder
+
+
+def test_both_releases_hashed_files_are_served_during_a_rollout(
+    tmp_path: Path,
+) -> None:
+    old = release(tmp_path / "v1", {"css/site.aaaaaaaaaaaa.css": "old", "x.txt": "1"})
+    new = release(tmp_path / "v2", {"css/site.bbbbbbbbbbbb.css": "new", "x.txt": "2"})
+    shared = tmp_path / "static"
+
+    publish(old, shared)
+    assert publish(new, shared) == 2
+
+    served = {
+        str(path.relative_to(shared)): path.read_text()
+        for path in shared.rglob("*")
+        if path.is_file()
+    }
+    assert served == {
+        "css/site.aaaaaaaaaaaa.css": "old",  # the old Pods' pages still link to it
+        "css/site.bbbbbbbbbbbb.css": "new",
+        "x.txt": "2",  # an unhashed name: the newest copy
+    }
+
+
+def test_a_file_is_replaced_by_a_rename_never_rewritten_in_place(
+    tmp_path: Path,
+) -> None:
+    """nginx may be sending the old file: it keeps its own copy until done."""
+    shared = tmp_path / "static"
+    publish(release(tmp_path / "v1", {"site.css": "old"}), shared)
+    being_served = (shared / "site.css").open()
+
+    publish(release(tmp_path / "v2", {"site.css": "new"}), shared)
+
+    assert being_served.read() == "old"
+    being_served.close()
+    assert (shared / "site.css").read_text() == "new"
+
+
+def test_the_command_says_what_it_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = release(tmp_path / "v1", {"a.css": "a", "img/b.svg": "b"})
+
+    main([str(source), str(tmp_path / "static")])
+
+    assert capsys.readouterr().out == f"published 2 static files to {tmp_path}/static\n"

@@ -1,15 +1,14 @@
-"""/healthz tells a load balancer whether this instance can serve."""
+"""The health checks: /livez (is the process alive?) and /healthz (can it serve?)."""
 
 from typing import NoReturn
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connections
 from django.test import Client
 from pytest_django import Settings
 
-pytestmark = pytest.mark.django_db
 
-
+@pytest.mark.django_db
 def test_healthz_is_ok_when_the_database_answers(client: Client) -> None:
     response = client.get("/healthz")
 
@@ -18,18 +17,30 @@ def test_healthz_is_ok_when_the_database_answers(client: Client) -> None:
     assert "no-cache" in response["Cache-Control"]
 
 
-class BrokenConnection:
-    """Stands in for django.db.connection when the database is down."""
-
-    def cursor(self) -> NoReturn:
-        raise OperationalError("connection refused")
+def refuse_connection() -> NoReturn:
+    raise OperationalError("connection refused")
 
 
+@pytest.fixture
+def database_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every connection attempt fails, as when PostgreSQL is down or unreachable."""
+    monkeypatch.setattr(connections["default"], "ensure_connection", refuse_connection)
+
+
+@pytest.mark.usefixtures("database_down")
+def test_livez_answers_while_the_database_is_down(client: Client) -> None:
+    """A liveness probe that failed here would restart every instance at once."""
+    response = client.get("/livez")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.usefixtures("database_down")
 def test_healthz_is_503_with_a_reason_when_the_database_is_down(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+    client: Client,
 ) -> None:
-    monkeypatch.setattr("myproject.views.connection", BrokenConnection())
-
     response = client.get("/healthz")
 
     assert response.status_code == 503
@@ -40,15 +51,19 @@ def test_healthz_is_503_with_a_reason_when_the_database_is_down(
     }
 
 
-def test_healthz_answers_plain_http_when_https_is_enforced(
-    client: Client, settings: Settings
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/livez", "/healthz"])
+def test_health_checks_answer_plain_http_when_https_is_enforced(
+    client: Client, settings: Settings, path: str
 ) -> None:
     """Probes speak HTTP to the container; every other page redirects to HTTPS."""
     settings.SECURE_SSL_REDIRECT = True
 
-    assert client.get("/healthz").status_code == 200
+    assert client.get(path).status_code == 200
     assert client.get("/products/").status_code == 301
 
 
-def test_healthz_only_answers_reads(client: Client) -> None:
-    assert client.post("/healthz").status_code == 405
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/livez", "/healthz"])
+def test_health_checks_only_answer_reads(client: Client, path: str) -> None:
+    assert client.post(path).status_code == 405

@@ -212,13 +212,19 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own records go to the root handler only (no plain-text duplicate).
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    # django.request: errors (a 500's traceback) only; the request line already says
+    # which requests answered 404, so its warnings would be a second line for them.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"level": "ERROR"},
+    },
 }
 # --8<-- [end:logging]
 
 # ------------------------------------------------------------------------------
 # Security: https://docs.djangoproject.com/en/5.2/ref/middleware/#ssl-redirect
 # Django's defaults (nosniff, X-Frame-Options DENY) stand; production.py adds HTTPS.
-# /healthz answers plain HTTP, so load balancers and HEALTHCHECK can probe it.
+# The health checks answer plain HTTP, so probes, load balancers and HEALTHCHECK
+# can ask them: /livez (liveness) and /healthz (readiness, asks the database).
 # ------------------------------------------------------------------------------
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^healthz$"]
