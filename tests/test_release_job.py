@@ -68,3 +68,13 @@ def test_the_backup_reaches_the_database_and_keeps_its_file() -> None:
     assert volumes[mounts["/deploy"]]["configMap"]["name"] == "django-app-backup-${VERSION}"
     assert backup["command"][2] == "/backups"
     assert volumes[mounts["/backups"]]["persistentVolumeClaim"]["claimName"] == claim
+
+
+def test_the_backup_runs_the_pg_dump_of_the_team_servers_version() -> None:
+    """pg_dump refuses a newer server: the backup's image is the server's version, the
+    one docker-compose.yml runs."""
+    compose = yaml.safe_load(
+        (K8S.parent.parent / "sample_project" / "docker-compose.yml").read_text()
+    )
+
+    assert steps()[1]["image"] == compose["services"]["db"]["image"]
