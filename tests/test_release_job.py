@@ -23,13 +23,15 @@ def manifests(name: str) -> dict[str, dict[str, Any]]:
 
 
 def release_pod() -> dict[str, Any]:
-    pod: dict[str, Any] = manifests("migrate.yaml")["CronJob"]["spec"]["jobTemplate"]["spec"]
-    return pod["template"]["spec"]  # type: ignore[no-any-return]
+    job = manifests("migrate.yaml")["CronJob"]["spec"]["jobTemplate"]["spec"]
+    pod: dict[str, Any] = job["template"]["spec"]
+    return pod
 
 
 def web_container() -> dict[str, Any]:
     pod = manifests("deployment.yaml")["Deployment"]["spec"]["template"]["spec"]
-    return next(c for c in pod["containers"] if c["name"] == "web")  # type: ignore[no-any-return]
+    web: dict[str, Any] = next(c for c in pod["containers"] if c["name"] == "web")
+    return web
 
 
 def steps() -> list[dict[str, Any]]:
