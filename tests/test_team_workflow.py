@@ -1,9 +1,11 @@
-"""The team's workflow (snippets/ci/django-app.yml, shown on the CI/CD page) rolls back
-only what it rolled out.
+"""The team's workflow (snippets/ci/django-app.yml, shown on the CI/CD page): which
+image tags each push pushes, and how the deploy job deploys.
 
-GitHub cannot run here, so the rollback step's `if:` is evaluated for each way the
-deploy job can end, with GitHub's rules: after a failed step the later steps are
-skipped (their outcome is "skipped"), and `failure()` is true once any step failed.
+GitHub cannot run here, so each step's `if:` is evaluated with GitHub's rules for a
+given event (a pull request, a push to a branch, a push of a release tag), as if every
+earlier step succeeded, and the `run:` scripts of the steps that would run are read.
+What the deploy does once it starts, rollback included, is deploy/deploy.sh's, and
+tests/test_deploy_script.py runs it.
 """
 
 from __future__ import annotations
@@ -17,50 +19,90 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "snippets" / "ci" / "django-app.yml"
-ROLLBACK = "Roll back the image"
+COMMIT_TAG = "$IMAGE:sha-${GITHUB_SHA::7}"
+RELEASE_TAG = "$IMAGE:$GITHUB_REF_NAME"
+EVENTS = {
+    "pull request": {"event_name": "pull_request", "ref_type": "branch"},
+    "push to a branch": {"event_name": "push", "ref_type": "branch"},
+    "push of a release tag": {"event_name": "push", "ref_type": "tag"},
+}
 
 
-def deploy_steps() -> list[dict[str, Any]]:
-    steps: list[dict[str, Any]] = yaml.safe_load(WORKFLOW.read_text())["jobs"]["deploy"]["steps"]
-    return steps
+def job(name: str) -> dict[str, Any]:
+    jobs: dict[str, dict[str, Any]] = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    return jobs[name]
 
 
-def runs(condition: str, failed: str | None) -> bool:
-    """Whether a step with ``condition`` runs when the step named ``failed`` failed."""
-    names = [step["name"] for step in deploy_steps() if step["name"] != ROLLBACK]
-    outcome = {}
-    for step in deploy_steps():
-        if step["name"] == ROLLBACK or "id" not in step:
-            continue
-        position, at = names.index(step["name"]), names.index(failed) if failed else None
-        outcome[step["id"]] = (
-            "success" if at is None or position < at else "failure" if position == at else "skipped"
-        )
-    python = re.sub(
-        r"steps\.(\w+)\.outcome", lambda m: repr(outcome.get(m.group(1), "")), condition
-    )
+def holds(condition: str, github: dict[str, str]) -> bool:
+    """GitHub's value of an `if:` for the event ``github``, no step having failed."""
+    python = re.sub(r"github\.(\w+)", lambda m: repr(github[m.group(1)]), condition)
     python = python.replace("&&", " and ").replace("||", " or ")
-    python = python.replace("failure()", repr(failed is not None))
-    python = python.replace("success()", repr(failed is None))
+    python = re.sub(r"!(?!=)", " not ", python)
+    python = python.replace("failure()", "False").replace("success()", "True")
     return bool(eval(python, {"__builtins__": {}}))  # our own file, its names replaced
 
 
+def steps_run(name: str, event: str) -> list[dict[str, Any]]:
+    """The steps of job ``name`` that run for ``event`` when none fails."""
+    steps: list[dict[str, Any]] = job(name)["steps"]
+    return [step for step in steps if holds(step.get("if", "success()"), EVENTS[event])]
+
+
+def commands(steps: list[dict[str, Any]], program: str) -> list[str]:
+    """The arguments of every ``program`` command in the steps' scripts."""
+    found = []
+    for step in steps:
+        for line in step.get("run", "").splitlines():
+            if match := re.match(rf"\s*{re.escape(program)}\s+(.*)", line):
+                found.append(match.group(1))
+    return found
+
+
 @pytest.mark.parametrize(
-    ("failed", "rolled_back"),
+    ("event", "pushed"),
     [
-        (None, False),
-        ("Cluster credentials", False),
-        ("Migrate, once, with the new image", False),
-        ("Roll out", True),
-        ("Smoke test", True),
+        ("pull request", set()),
+        ("push to a branch", {COMMIT_TAG}),
+        ("push of a release tag", {RELEASE_TAG}),
     ],
 )
-def test_the_image_is_rolled_back_only_after_a_rollout_or_smoke_test_failed(
-    failed: str | None, rolled_back: bool
-) -> None:
-    """A failed migration rolled nothing out: undo would go one release too far back."""
-    step = next(step for step in deploy_steps() if step["name"] == ROLLBACK)
-    names = [step["name"] for step in deploy_steps()]
-    assert failed is None or failed in names, f"{WORKFLOW}: no step named {failed!r}"
+def test_each_tag_is_pushed_by_one_kind_of_push(event: str, pushed: set[str]) -> None:
+    """A release tag adds its tag to the commit's image: `sha-` is never pushed again."""
+    pushes = commands(steps_run("image", event), "docker push")
 
-    assert runs(step.get("if", "success()"), failed) is rolled_back
+    assert {push.strip('"') for push in pushes} == pushed
+
+
+def test_a_release_is_the_image_its_commit_pushed_not_a_new_build() -> None:
+    """A release tag builds nothing: it pulls the commit's image and tags that one."""
+    steps = steps_run("image", "push of a release tag")
+
+    assert commands(steps, "docker build") == []
+    assert commands(steps, "docker pull") == [f'"{COMMIT_TAG}"']
+    assert commands(steps, "docker tag") == [f'"{COMMIT_TAG}" "{RELEASE_TAG}"']
+
+
+def test_the_deploy_job_runs_the_deploy_script_with_the_release_digest() -> None:
+    """One deploy path: CI runs deploy/deploy.sh, with the image by digest."""
+    steps = steps_run("deploy", "push of a release tag")
+    deploy = [step for step in steps if commands([step], "bash deploy/deploy.sh")]
+
+    assert steps[0].get("uses") == "actions/checkout@v6"
+    assert len(deploy) == 1, "exactly one step runs deploy/deploy.sh"
+    assert commands(deploy, "bash deploy/deploy.sh") == ['"$GITHUB_REF_NAME" "$IMAGE_REF"']
+    assert deploy[0]["env"]["IMAGE_REF"] == "${{ needs.image.outputs.digest }}"
+    assert commands(steps, "kubectl") == [], "the script deploys; no second path in CI"
+
+
+def test_the_digest_comes_from_the_registry_for_a_release() -> None:
+    """The deploy job's digest is the registry's name of the image: NAME@sha256:..."""
+    output = job("image")["outputs"]["digest"]
+    ids = re.findall(r"steps\.(\w+)\.outputs\.digest", output)
+    steps = [step for step in steps_run("image", "push of a release tag") if step.get("id") in ids]
+
+    assert len(steps) == 1, f"one step gives a release its digest: {output}"
+    writes = [line for line in steps[0]["run"].splitlines() if "GITHUB_OUTPUT" in line]
+    assert writes == [
+        f'echo "digest=$(docker inspect --format \'{{{{index .RepoDigests 0}}}}\' "{RELEASE_TAG}")"'
+        ' >> "$GITHUB_OUTPUT"'
+    ]

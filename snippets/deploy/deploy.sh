@@ -1,32 +1,40 @@
 #!/usr/bin/env bash
-# Deploys a release to Kubernetes: build the image, check it, push it, migrate the
-# database once, roll out, smoke-test. Run it from the repository, with a release tag:
+# Deploys a release to Kubernetes: the image CI built and pushed for a release tag,
+# named by its digest. The team's CI runs this script for every release tag (its
+# deploy job), and so can a person, with the cluster's credentials, to deploy an
+# earlier release again. Run it from the repository:
 #
-#   deploy/deploy.sh [--dry-run] VERSION        e.g. deploy/deploy.sh v1.4.0
+#   deploy/deploy.sh [--dry-run] VERSION IMAGE
+#   e.g. deploy/deploy.sh v1.4.0 ghcr.io/our-team/django-app@sha256:4f1c...
 #
-# --dry-run prints every step and command without running them: it needs no Docker,
-# registry or cluster. Everything deployed comes from the tagged commit as git has it
-# (git archive), never from your working folder. The image gets two tags that never
-# move, the commit (sha-1a2b3c4) and VERSION: to roll back, deploy an earlier tag.
+# --dry-run prints every step and command without running them: it needs no
+# registry or cluster. The manifests, nginx site and backup script come from the
+# tagged commit as git has it (git archive), never from your working folder.
 #
 # From the environment:
-#   REGISTRY   where images are pushed    (default ghcr.io/our-team)
 #   NAMESPACE  the Kubernetes namespace   (default shop)
 #   SITE_URL   the site, for smoke tests  (default https://shop.example.com)
 set -Eeuo pipefail
 
-usage="usage: deploy/deploy.sh [--dry-run] VERSION (a release tag, e.g. v1.4.0)"
+usage="usage: deploy/deploy.sh [--dry-run] VERSION IMAGE
+  VERSION  a release tag, e.g. v1.4.0
+  IMAGE    its image by digest, e.g. ghcr.io/our-team/django-app@sha256:4f1c..."
 dry_run=false
 if [[ ${1:-} == --dry-run ]]; then
   dry_run=true
   shift
 fi
-if [[ $# -ne 1 || ! $1 =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+if [[ $# -ne 2 || ! $1 =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
   echo "$usage" >&2
   exit 2
 fi
 version=$1
-image=${REGISTRY:-ghcr.io/our-team}/django-app
+image=$2
+# A tag (:v1.4.0, :latest) can be moved to another image; a digest cannot.
+if [[ ! $image =~ ^[^@]+@sha256:[0-9a-f]{64}$ ]]; then
+  echo "deploy: $image is not an image by digest (NAME@sha256:...): a tag can move" >&2
+  exit 2
+fi
 kubectl=(kubectl --namespace "${NAMESPACE:-shop}")
 site_url=${SITE_URL:-https://shop.example.com}
 
@@ -40,12 +48,25 @@ run() {
   fi
 }
 
+# configmap NAME KEY FILE: a ConfigMap manifest that holds FILE under KEY.
+configmap() {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\ndata:\n  %s: |\n' "$1" "$2"
+  sed -e 's/^/    /' "$3"
+}
+
+# roll_back REASON: the previous ReplicaSet, with its own image and nginx site.
+roll_back() {
+  echo "deploy: $1: rolling back to the previous release" >&2
+  run "${kubectl[@]}" rollout undo deployment/django-app
+  run "${kubectl[@]}" rollout status deployment/django-app --timeout=600s
+  exit 1
+}
+
 cd "$(git rev-parse --show-toplevel)"
 if ! sha=$(git rev-parse --verify --quiet "refs/tags/$version^{commit}"); then
   echo "deploy: there is no tag $version: tag the release first (git tag -a $version)" >&2
   exit 1
 fi
-commit_tag=sha-${sha:0:7}
 release=$(mktemp -d)
 trap 'rm -rf "$release"' EXIT
 
@@ -59,64 +80,53 @@ echo "1. Export the tagged commit"
 git archive --format=tar "$sha" | tar -x -C "$release"
 echo "  $release"
 
-echo "2. Build the image, tagged with the commit and the version"
-run docker build --pull --tag "$image:$commit_tag" --tag "$image:$version" "$release"
-
-echo "3. Check the image: Django's deployment checks, inside it"
-# Throwaway values: the check needs them set, and reads no database.
-SECRET_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
-  run docker run --rm --env SECRET_KEY --env ALLOWED_HOSTS=smoke.invalid \
-  --env DATABASE_URL=sqlite:////tmp/smoke.sqlite3 "$image:$commit_tag" \
-  python manage.py check --deploy --fail-level WARNING
-
-echo "4. Push both tags"
-run docker push "$image:$commit_tag"
-run docker push "$image:$version"
-
-echo "5. Fill in the manifests: image $image:$commit_tag"
+echo "2. Fill in the manifests: image $image"
 mkdir "$release/manifests"
 for manifest in "$release"/deploy/k8s/*.yaml; do
-  sed -e "s|\${IMAGE}|$image:$commit_tag|g" -e "s|\${VERSION}|$version|g" "$manifest" \
+  sed -e "s|\${IMAGE}|$image|g" -e "s|\${VERSION}|$version|g" "$manifest" \
     >"$release/manifests/$(basename "$manifest")"
 done
-# The nginx site, as a ConfigMap of this release: a rollback gets its own back.
-{
-  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n'
-  printf '  name: django-app-nginx-%s\ndata:\n  django-app.conf: |\n' "$version"
-  sed -e 's/^/    /' "$release/deploy/nginx/django-app.conf"
-} >"$release/manifests/nginx-configmap.yaml"
+# The nginx site and the backup script, as ConfigMaps of this release: a rollback
+# gets its own nginx site back.
+configmap "django-app-nginx-$version" django-app.conf "$release/deploy/nginx/django-app.conf" \
+  >"$release/manifests/nginx-configmap.yaml"
+configmap "django-app-backup-$version" backup.sh "$release/deploy/backup.sh" \
+  >"$release/manifests/backup-configmap.yaml"
 ls "$release/manifests" | sed -e 's/^/  /'
 
-echo "6. Migrate the database, once, with the new image"
+echo "3. The release Job, once: check the settings, back up, migrate"
 run "${kubectl[@]}" get secret django-app django-app-tls
-run "${kubectl[@]}" apply -f "$release/manifests/migrate.yaml"
+run "${kubectl[@]}" apply -f "$release/manifests/backup-configmap.yaml" \
+  -f "$release/manifests/migrate.yaml"
 run "${kubectl[@]}" delete job "migrate-$version" --ignore-not-found
 run "${kubectl[@]}" create job "migrate-$version" --from=cronjob/django-app-migrate
-if ! run "${kubectl[@]}" wait --for=condition=complete --timeout=600s "job/migrate-$version"; then
-  "${kubectl[@]}" logs "job/migrate-$version" || true
-  echo "deploy: the migrations failed; the previous release is still serving" >&2
+if ! run "${kubectl[@]}" wait --for=condition=complete --timeout=1200s "job/migrate-$version"; then
+  "${kubectl[@]}" logs "job/migrate-$version" --all-containers || true
+  echo "deploy: the release Job failed; nothing was rolled out, the previous release is still serving" >&2
   exit 1
 fi
-run "${kubectl[@]}" logs "job/migrate-$version"
+run "${kubectl[@]}" logs "job/migrate-$version" --all-containers
 
-echo "7. Roll out, one Pod at a time"
+echo "4. Roll out, one Pod at a time"
 run "${kubectl[@]}" apply -f "$release/manifests/nginx-configmap.yaml" \
   -f "$release/manifests/service.yaml" -f "$release/manifests/deployment.yaml"
-run "${kubectl[@]}" rollout status deployment/django-app --timeout=600s
+if ! run "${kubectl[@]}" rollout status deployment/django-app --timeout=600s; then
+  roll_back "the rollout failed"
+fi
 
-echo "8. Smoke test through the load balancer; roll back if it fails"
+echo "5. Smoke test through the load balancer; roll back if it fails"
+# curl tries again for half a minute while the load balancer catches up.
+curl=(curl --fail --silent --show-error --max-time 10 --retry 10 --retry-all-errors --retry-delay 3)
 smoke_test() {
-  run curl --fail --silent --show-error --max-time 10 --output /dev/null "$site_url/healthz" &&
-    run curl --fail --silent --show-error --max-time 10 --output /dev/null "$site_url/products/"
+  run "${curl[@]}" --output /dev/null "$site_url/healthz" &&
+    run "${curl[@]}" --output /dev/null "$site_url/products/"
 }
 if ! smoke_test; then
-  echo "deploy: the smoke test failed: rolling back to the previous release" >&2
-  "${kubectl[@]}" rollout undo deployment/django-app
-  exit 1
+  roll_back "the smoke test failed"
 fi
 
 if $dry_run; then
-  echo "Dry run done: nothing was built, pushed or changed."
+  echo "Dry run done: nothing was changed."
 else
   echo "Deployed $version."
 fi
