@@ -126,6 +126,7 @@ def interrupt(
                 stdout=sink,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_as_in_a_terminal,  # noqa: PLW1509 (faults runs no threads)
             )
             if block is None:
                 time.sleep(delay)
@@ -144,6 +145,13 @@ def interrupt(
     if stuck:
         left.insert(0, f"a run still going {_ENDS:g}s after {sig.name}")
     return Fault(chapter, sig, point, reached, tuple(left), stuck)
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C acts on a terminal's command, even where this script's SIGINT is ignored (a
+    background job of a shell without job control, as some CI runners start their steps;
+    pytest would inherit that, go on, and end as if never interrupted)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _ended(run: subprocess.Popen[bytes], log: Path) -> str:
