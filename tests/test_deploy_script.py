@@ -82,7 +82,8 @@ def test_a_deploy_applies_the_image_by_digest_and_takes_no_other_path(project: P
 
     assert status == 0
     assert not [call for call in calls if call.startswith("docker")], "no build, no push"
-    deployment = yaml.safe_load((applied / "deployment.yaml").read_text())
+    manifests = yaml.safe_load_all((applied / "deployment.yaml").read_text())
+    [deployment] = [manifest for manifest in manifests if manifest["kind"] == "Deployment"]
     images = {c["image"] for c in deployment["spec"]["template"]["spec"]["containers"]}
     assert DIGEST in images
     job = next(yaml.safe_load_all((applied / "migrate.yaml").read_text()))

@@ -90,10 +90,12 @@ COREUTILS = _words(
 )
 # POSIX utilities outside coreutils that every Unix-like system has (Debian marks
 # their packages Essential; macOS ships them), and bash itself. tar left POSIX for
-# pax, but every base system still ships it, and `git archive` is read with it.
+# pax, but every base system still ships it, and `git archive` is read with it. perl
+# is not POSIX, but Debian's perl-base is Essential and macOS ships it: the pages edit
+# files in place with `perl -pi -e`, the same on both (their `sed -i` differ).
 POSIX = _words(
     """
-    awk bash cmp diff find grep egrep fgrep ps sed sh tar xargs
+    awk bash cmp diff find grep egrep fgrep perl ps sed sh tar xargs
     """
 )
 BASE = BASH | COREUTILS | POSIX
