@@ -77,16 +77,7 @@ def test_a_process_group_working_elsewhere_is_not_the_killed_runs(
 def test_a_killed_runs_databases_and_roles_are_dropped_on_its_server(
     handbook: Handbook, dead_ledger: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database, role = f"handbook_killed_{os.getpid()}", f"reader_killed_{os.getpid()}"
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE ROLE {} CREATEDB").format(sql.Identifier(role)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-        owned = f"{role}_own"  # a database the page made as the reader's role
-        connection.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                sql.Identifier(owned), sql.Identifier(role)
-            )
-        )
+    database, role, owned = _made_on_the_server("killed")
     dead_ledger.write_text(f"database {database}\nrole {role}\n")
     monkeypatch.setenv("DATABASE_URL", SERVER)
     handbook.chapter("x", "---\nhandbook:\n  database: postgresql\n---\n" + PAGE)
@@ -95,13 +86,7 @@ def test_a_killed_runs_databases_and_roles_are_dropped_on_its_server(
 
     result.assert_outcomes(passed=3)  # the front matter's steps, then the page's block
     result.stdout.fnmatch_lines([f"*dropped what a killed run left on the server: role {role}*"])
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        left = connection.execute(
-            "SELECT datname FROM pg_database WHERE datname IN (%s, %s) "
-            "UNION SELECT rolname FROM pg_roles WHERE rolname = %s",
-            (database, owned, role),
-        ).fetchall()
-    assert left == []
+    assert _on_the_server(database, role, owned) == []
     assert not dead_ledger.exists()
 
 
@@ -110,16 +95,7 @@ def test_a_killed_runs_databases_and_roles_are_dropped_on_its_server(
 def test_a_killed_runs_databases_and_roles_are_dropped_by_its_watchdog() -> None:
     """SIGKILL gives the engine no say: its watchdog drops what the run made on the
     DATABASE_URL server (with the databases the reader's role owns) as soon as it dies."""
-    database, role = f"handbook_watched_{os.getpid()}", f"reader_watched_{os.getpid()}"
-    owned = f"{role}_own"
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE ROLE {} CREATEDB").format(sql.Identifier(role)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-        connection.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                sql.Identifier(owned), sql.Identifier(role)
-            )
-        )
+    database, role, owned = _made_on_the_server("watched")
     engine = subprocess.Popen(
         [sys.executable, "-c", _WATCHING.format(database=database, role=role)],
         cwd=Path(__file__).resolve().parent.parent,
@@ -133,13 +109,7 @@ def test_a_killed_runs_databases_and_roles_are_dropped_by_its_watchdog() -> None
         engine.wait()
 
     def left() -> list[str]:
-        with psycopg.connect(SERVER, autocommit=True) as connection:
-            rows = connection.execute(
-                "SELECT datname FROM pg_database WHERE datname IN (%s, %s) "
-                "UNION SELECT rolname FROM pg_roles WHERE rolname = %s",
-                (database, owned, role),
-            ).fetchall()
-        return [name for (name,) in rows]
+        return _on_the_server(database, role, owned)
 
     assert wait_until(lambda: not left(), timeout=30), f"left on the server: {left()}"
     assert wait_until(lambda: not _in_a_ledger(f"role {role}"), timeout=10)
@@ -152,6 +122,33 @@ reaper.watch("database", "{database}")
 reaper.watch("role", "{role}")
 time.sleep(300)
 """
+
+
+def _made_on_the_server(run: str) -> tuple[str, str, str]:
+    """A database and a role as a run makes them on SERVER, and a database the role owns
+    (the page made it as the reader's role)."""
+    database, role = f"handbook_{run}_{os.getpid()}", f"reader_{run}_{os.getpid()}"
+    owned = f"{role}_own"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE ROLE {} CREATEDB").format(sql.Identifier(role)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(owned), sql.Identifier(role)
+            )
+        )
+    return database, role, owned
+
+
+def _on_the_server(database: str, role: str, owned: str) -> list[str]:
+    """Which of those are still on SERVER."""
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname IN (%s, %s) "
+            "UNION SELECT rolname FROM pg_roles WHERE rolname = %s",
+            (database, owned, role),
+        ).fetchall()
+    return [name for (name,) in rows]
 
 
 def _in_a_ledger(line: str) -> bool:
