@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -26,16 +27,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Fault", "main"]
+from handbook.interrupt import DEADLINE, MESSAGE
+
+__all__ = ["Fault", "main", "stacks"]
 
 CHAPTERS = ("deployment", "database", "configuration", "security", "practices")
 SIGNALS = (signal.SIGINT, signal.SIGKILL)
 # pgserver's lock (platformdirs' runtime folder): every run leaves it, however it ends.
 _NOT_OURS = {"runtime-0", f"runtime-{os.getuid()}"}
 _SETTLE = 20.0  # seconds the run's clean-up (or the watchdog) has to finish
-# Seconds a run has to end after the signal: nox gives pytest 30 (CLEANUP_SECONDS), and
-# the chapter's own clean-up step may take up to 120 (handbook.run.CLEANUP_TIMEOUT).
-_ENDS = 120.0
+# Seconds a run has to end after the signal: its own deadline for the teardown, and
+# time to exit after it.
+_ENDS = DEADLINE + 30
 
 
 @dataclass(frozen=True)
@@ -50,15 +53,18 @@ class Fault:
     """The last block the run reported before the signal."""
     left: tuple[str, ...]
     stuck: str = ""
-    """The end of the run's output, with every thread's stack, when it did not end."""
+    """When the run did not end: its last output and where each thread waited."""
+    overran: str = ""
+    """When the run's teardown overran and the engine's deadline ended it: the same."""
 
-    def __str__(self) -> str:
+    def line(self) -> str:
         what = "clean" if not self.left else "LEFT " + "; ".join(self.left)
-        line = (
+        if self.overran:
+            what += f" (ended by the teardown's deadline, {DEADLINE:g}s)"
+        return (
             f"{self.chapter:<14} {self.signal.name:<8} {self.point:<32} "
             f"reached {self.reached or 'set-up'}: {what}"
         )
-        return f"{line}\n{self.stuck}" if self.stuck else line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,8 +96,17 @@ def main(argv: list[str] | None = None) -> int:
         else:
             fault = interrupt(chapter, sig, delay=chance.uniform(2.0, 20.0), server=options.server)
         faults.append(fault)
-        print(f"{index + 1:>3} {fault}", flush=True)
+        print(f"{index + 1:>3} {fault.line()}", flush=True)
     leaked = [fault for fault in faults if fault.left]
+    for index, fault in enumerate(faults):  # last, where a CI log's tail shows them
+        if fault.stuck:
+            print(f"faults: run {index + 1} did not end; its stacks:\n{fault.stuck}", flush=True)
+        if fault.overran:
+            print(f"faults: run {index + 1} overran its teardown:\n{fault.overran}", flush=True)
+    overran = sum(bool(fault.overran) for fault in faults)
+    if overran:
+        # Nothing was left, so it is no fault; but a teardown should take seconds.
+        print(f"faults: {overran} teardown(s) ended by the deadline: a bug to report", flush=True)
     if _git_status() != repository:
         print("faults: the repository's tree changed", flush=True)
         return 1
@@ -137,6 +152,8 @@ def interrupt(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(run.pid, sig)
             stuck = _ended(run, log)
+            output = log.read_text(errors="replace")
+            overran = "\n".join(f"    | {line}" for line in stacks(output) if MESSAGE in output)
         deadline = time.monotonic() + _SETTLE
         while (left := _left(tmp, ports, server, contents)) and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -144,7 +161,7 @@ def interrupt(
     point = f"at {block}" if block else f"after {delay:.1f}s"
     if stuck:
         left.insert(0, f"a run still going {_ENDS:g}s after {sig.name}")
-    return Fault(chapter, sig, point, reached, tuple(left), stuck)
+    return Fault(chapter, sig, point, reached, tuple(left), stuck, overran)
 
 
 def _as_in_a_terminal() -> None:
@@ -167,9 +184,31 @@ def _ended(run: subprocess.Popen[bytes], log: Path) -> str:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(run.pid, signal.SIGKILL)
         run.wait()
-        lines = log.read_text(errors="replace").splitlines()[-80:]
-        return "\n".join(f"    | {line}" for line in lines)
+        return "\n".join(f"    | {line}" for line in stacks(log.read_text(errors="replace")))
     return ""
+
+
+# Where a dump begins: faulthandler's on SIGABRT, or the engine's at its deadline.
+_DUMP = re.compile(f"Fatal Python|{re.escape(MESSAGE)}")
+
+
+def stacks(output: str, before: int = 15, frames: int = 14) -> list[str]:
+    """A stuck run's output, short enough for a CI log's tail: the ``before`` lines before
+    faulthandler's dump, and each thread's ``frames`` innermost frames (where it waits)."""
+    lines = output.splitlines()
+    start = next((n for n, line in enumerate(lines) if _DUMP.match(line)), None)
+    if start is None:
+        return [*lines[-before:], "(no stacks: the run did not dump them)"]
+    kept = lines[max(0, start - before) : start + 1]
+    shown = 0
+    for line in lines[start + 1 :]:
+        if "(most recent call first)" in line:
+            kept.append(line)
+            shown = 0
+        elif line.lstrip().startswith("File ") and shown < frames:
+            kept.append(line)
+            shown += 1
+    return kept
 
 
 def _left(tmp: Path, ports: set[int], server: str | None, contents: set[str]) -> list[str]:

@@ -8,7 +8,6 @@ chapter is reported as not run: a reader would stop there too.
 from __future__ import annotations
 
 import platform
-import signal
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from handbook import reaper
+from handbook import interrupt, reaper
 from handbook.block import Block
 from handbook.chapter import Chapter, load_chapter
 from handbook.config import snippet_config
@@ -76,8 +75,7 @@ def pytest_configure(config: pytest.Config) -> None:
             config.issue_config_time_warning(
                 Leftover(f"removed what a killed run left: {line}"), stacklevel=2
             )
-    # SIGTERM ends the run like Ctrl-C does, so every chapter is torn down.
-    signal.signal(signal.SIGTERM, _interrupt)
+    interrupt.install()  # every chapter is torn down, within a deadline
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -291,7 +289,3 @@ def _variant(config: pytest.Config, chapter: Chapter) -> str | None:
 def _engine_python() -> str:
     major, minor, _ = platform.python_version_tuple()
     return f"{major}.{minor}"
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")

@@ -15,6 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from handbook import interrupt
 from handbook.block import Block
 from handbook.chapter import Chapter
 from handbook.database import Server, chapter_database, reader_server
@@ -165,6 +166,7 @@ class ChapterRun:
 
     def evaluate(self, block: Block) -> Outcome:
         """Run one block; a failure is recorded and re-raised with its report."""
+        interrupt.check()  # a Ctrl-C that Python dropped still stops the page here
         started = time.monotonic()
         reason = self._not_here(block)
         if reason is not None:
