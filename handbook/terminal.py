@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shlex
 import signal
 import time
@@ -145,14 +146,11 @@ class Terminal:
         started = time.monotonic()
         with out.open("wb") as sink, stdin.open("rb") as empty:
             process = self._bash(runner, failed, sink, stdin=empty)
-            timed_out = False
             try:
-                process.wait(timeout=timeout)
-            except sh.TimeoutException:
-                timed_out = True
+                timed_out = not _ended(process, timeout)
             finally:
                 kill_group(process.pid)
-        status = -1 if timed_out else int(process.exit_code or 0)
+        status = -1 if timed_out else int(process.wait().exit_code or 0)
         if not timed_out:
             self._advance_state()
         output = out.read_text(errors="replace")
@@ -222,6 +220,35 @@ class Terminal:
         path = self.workspace.control / name
         path.write_text(text)
         return path
+
+
+_SLICE = 0.1  # seconds: how late Ctrl-C may be noticed while a block runs
+
+
+def _ended(process: sh.RunningCommand, timeout: float) -> bool:
+    """Wait until the process ends or ``timeout`` passes; True if it ended. On Linux the
+    wait wakes as the process exits (a pidfd); sh's own wait polls every 0.1 s, which
+    was most of a short block's cost."""
+    try:
+        pidfd = os.pidfd_open(process.pid)
+    except ProcessLookupError:  # ended, and already reaped by sh
+        return True
+    except (AttributeError, OSError):  # no pidfd here (macOS, old kernels)
+        try:
+            process.wait(timeout=timeout)
+        except sh.TimeoutException:
+            return False
+        return True
+    give_up = time.monotonic() + timeout
+    try:
+        # In slices: a signal the kernel gives another thread (sh runs several) does not
+        # interrupt the wait, and Python raises KeyboardInterrupt only between slices.
+        while (left := give_up - time.monotonic()) > 0:
+            if select.select([pidfd], [], [], min(left, _SLICE))[0]:
+                return True
+        return False
+    finally:
+        os.close(pidfd)
 
 
 def interrupt_group(pgid: int, grace: float) -> bool:
