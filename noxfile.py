@@ -384,7 +384,8 @@ def fresh(session: nox.Session) -> None:
 def faults(session: nox.Session) -> None:
     """Interrupt chapters from outside (SIGINT, SIGKILL) and count what is left behind.
 
-    nox -s faults -- --seed 7 --count 30 replays a run; the seed is printed.
+    nox -s faults -- --seed 7 --count 30 replays a run; the seed is printed. --jobs 2
+    interrupts two chapters at a time (without a DATABASE_URL server).
     """
     _install(session, "engine")
     session.run("python", "-m", "handbook.faults", *session.posargs)

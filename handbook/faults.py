@@ -1,10 +1,11 @@
 """Interrupt chapters from outside, as a user or a CI runner does, and count what is left.
 
-``python -m handbook.faults --seed 7 --count 30`` runs chapters one after another, each
-in a process group of its own and with a temporary folder of its own (``TMPDIR``), and
-sends the whole group SIGINT (Ctrl-C in a terminal) or SIGKILL (a cancelled CI job),
-at a point drawn from the seed: by turns after a delay, or as a block drawn from the
-chapter's blocks starts (an install, a service, a database command).
+``python -m handbook.faults --seed 7 --count 30`` runs chapters one after another (or
+``--jobs`` at a time), each in a process group of its own and with a temporary folder
+of its own (``TMPDIR``), and sends the whole group SIGINT (Ctrl-C in a terminal) or
+SIGKILL (a cancelled CI job), at a point drawn from the seed: by turns after a delay,
+or as a block drawn from the chapter's blocks starts (an install, a service, a
+database command).
 Then it checks that nothing of the run is left: no process working in or naming its
 temporary folder, no file there, no port listening that was not before, and the
 repository as it was. On a server of the user's (``--server URL``, by default
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,10 @@ _SETTLE = 20.0  # seconds the run's clean-up (or the watchdog) has to finish
 # Seconds a run has to end after the signal: its own deadline for the teardown, and
 # time to exit after it.
 _ENDS = DEADLINE + 30
+
+
+# A chapter, the signal, and when: after a delay (seconds), or as a block starts.
+Plan = tuple[str, signal.Signals, float, str | None]
 
 
 @dataclass(frozen=True)
@@ -78,27 +84,58 @@ def main(argv: list[str] | None = None) -> int:
         help="run the chapters on this PostgreSQL server, and check that its databases and "
         "roles are as they were (default: $DATABASE_URL; unset, the engine's own server)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="chapters interrupted at the same time (without --server: on a server, one "
+        "run's databases would count as another's leftovers)",
+    )
     options = parser.parse_args(argv)
-    chance = random.Random(options.seed)  # noqa: S311 (a replayable draw, not a secret)
-    chapters = options.chapters.split(",")
+    if options.server and options.jobs > 1:
+        parser.error("--jobs above 1 needs the engine's own servers (no --server)")
     where = f" on {options.server}" if options.server else ""
     print(f"faults: seed {options.seed}{where} (replay: --seed {options.seed})", flush=True)
+    # Ctrl-C acts on the chapters as on a terminal's command, even where this script's
+    # SIGINT is ignored (a background job of a shell without job control, as some CI
+    # runners start their steps; pytest would inherit that and end as if never interrupted).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     repository = _git_status()
-    faults = []
+    plans = _plans(options.seed, options.count, options.chapters.split(","))
+    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
+        running = [pool.submit(interrupt, *plan, server=options.server) for plan in plans]
+        faults = []
+        for index, future in enumerate(running):
+            faults.append(future.result())
+            print(f"{index + 1:>3} {faults[-1].line()}", flush=True)
+    _report_stacks(faults)
+    if _git_status() != repository:
+        print("faults: the repository's tree changed", flush=True)
+        return 1
+    leaked = [fault for fault in faults if fault.left]
+    print(f"faults: {len(faults)} interrupts, {len(leaked)} left something", flush=True)
+    return 1 if leaked else 0
+
+
+def _plans(seed: int, count: int, chapters: list[str]) -> list[Plan]:
+    """Which chapter, which signal, and when: drawn from ``seed``, so a run replays."""
+    chance = random.Random(seed)  # noqa: S311 (a replayable draw, not a secret)
     blocks = {chapter: _blocks(chapter) for chapter in chapters}
-    for index in range(options.count):
+    plans = []
+    for index in range(count):
         chapter = chapters[index % len(chapters)]
         sig = SIGNALS[(index // len(chapters)) % len(SIGNALS)]
         if index % 2:
-            fault = interrupt(
-                chapter, sig, block=chance.choice(blocks[chapter]), server=options.server
-            )
+            plans.append((chapter, sig, 0.0, chance.choice(blocks[chapter])))
         else:
-            fault = interrupt(chapter, sig, delay=chance.uniform(2.0, 20.0), server=options.server)
-        faults.append(fault)
-        print(f"{index + 1:>3} {fault.line()}", flush=True)
-    leaked = [fault for fault in faults if fault.left]
-    for index, fault in enumerate(faults):  # last, where a CI log's tail shows them
+            plans.append((chapter, sig, chance.uniform(2.0, 20.0), None))
+    return plans
+
+
+def _report_stacks(faults: list[Fault]) -> None:
+    """Runs that did not end, or overran their teardown: last, where a CI log's tail
+    shows them."""
+    for index, fault in enumerate(faults):
         if fault.stuck:
             print(f"faults: run {index + 1} did not end; its stacks:\n{fault.stuck}", flush=True)
         if fault.overran:
@@ -107,11 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     if overran:
         # Nothing was left, so it is no fault; but a teardown should take seconds.
         print(f"faults: {overran} teardown(s) ended by the deadline: a bug to report", flush=True)
-    if _git_status() != repository:
-        print("faults: the repository's tree changed", flush=True)
-        return 1
-    print(f"faults: {len(faults)} interrupts, {len(leaked)} left something", flush=True)
-    return 1 if leaked else 0
 
 
 def interrupt(
@@ -141,7 +173,6 @@ def interrupt(
                 stdout=sink,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=_as_in_a_terminal,  # noqa: PLW1509 (faults runs no threads)
             )
             if block is None:
                 time.sleep(delay)
@@ -162,13 +193,6 @@ def interrupt(
     if stuck:
         left.insert(0, f"a run still going {_ENDS:g}s after {sig.name}")
     return Fault(chapter, sig, point, reached, tuple(left), stuck, overran)
-
-
-def _as_in_a_terminal() -> None:
-    """Ctrl-C acts on a terminal's command, even where this script's SIGINT is ignored (a
-    background job of a shell without job control, as some CI runners start their steps;
-    pytest would inherit that, go on, and end as if never interrupted)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _ended(run: subprocess.Popen[bytes], log: Path) -> str:
