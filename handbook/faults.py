@@ -121,7 +121,7 @@ def _plans(seed: int, count: int, chapters: list[str]) -> list[Plan]:
     """Which chapter, which signal, and when: drawn from ``seed``, so a run replays."""
     chance = random.Random(seed)  # noqa: S311 (a replayable draw, not a secret)
     blocks = {chapter: _blocks(chapter) for chapter in chapters}
-    plans = []
+    plans: list[Plan] = []
     for index in range(count):
         chapter = chapters[index % len(chapters)]
         sig = SIGNALS[(index // len(chapters)) % len(SIGNALS)]
