@@ -38,8 +38,11 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 # databases, stop the server, remove folders) before nox terminates it; nox's own
 # default, 0.3 s, cut that short and left the chapter's folders behind.
 CLEANUP_SECONDS = 30
-# When this nox started: the summary tells this run's chapters from older report entries.
-STARTED = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+# When this verification started: the summary tells its chapters from older report
+# entries. script/test gives it to its two lanes' nox processes and the summary's.
+STARTED = os.environ.get("HANDBOOK_STARTED") or datetime.datetime.now(
+    datetime.timezone.utc
+).isoformat(timespec="seconds")
 # The engine runs on 3.12: pgserver (embedded PostgreSQL) has no wheels for 3.13 yet.
 ENGINE_PYTHON = "3.12"
 # The Pythons a reader may have (versions.toml); the setup chapter is proved on each.
@@ -127,12 +130,16 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=ENGINE_PYTHON)
 def engine(session: nox.Session) -> None:
-    """Run the engine's own tests (fixture chapters through pytester)."""
+    """Run the engine's own tests (fixture chapters through pytester).
+
+    nox -s engine -- tests/test_terminal.py runs one file; -- -k interrupt, a selection.
+    """
     _install(session, "engine")
     _install(session, "docs")
+    files = [arg for arg in session.posargs if arg.startswith("tests")]
     session.run(
         "pytest",
-        "tests",
+        *([] if files else ["tests"]),
         "--ignore=tests/browser",
         *session.posargs,
         interrupt_timeout=CLEANUP_SECONDS,
@@ -393,8 +400,10 @@ def faults(session: nox.Session) -> None:
 
 @nox.session(python=ENGINE_PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Measure the engine: a block, a service, a database; list chapter wall times."""
+    """Measure the engine: a block, a service, a database, a page's block beside
+    byexample's; list chapter wall times."""
     _install(session, "engine")
+    _install(session, "bench")
     session.run("python", "-m", "handbook.bench")
 
 
