@@ -7,6 +7,8 @@ Measures, on this machine:
 - a block: a trivial command through the terminal (restore state, run, save state);
 - a service: start ``python -m http.server`` in the background, probe it, stop it;
 - a database: start the PostgreSQL provider, create and drop a chapter's database;
+- a block through the whole plugin, beside byexample on the same examples
+  (``handbook/bench_pages.py``);
 
 and lists each chapter's last wall time from ``build/verification.json``. Results go to
 stdout and ``build/bench.json``.
@@ -22,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from handbook.bench_pages import BLOCKS, per_block
 from handbook.chapter import load_chapter
 from handbook.config import snippet_config
 from handbook.database import Server, chapter_database, start_server
@@ -53,6 +56,7 @@ def main() -> int:
         results["database_provider"] = server.provider
         results["database_start_ms"] = round((time.perf_counter() - started) * 1000, 1)
         results["database_create_drop_ms"] = _timed(lambda: _database(server), rounds=5)
+    results["page_block_ms"] = per_block(root)
     runs = read_report(report_path(root))["runs"]
     results["chapters_s"] = {key: run["duration"] for key, run in runs.items()}
     _print(results)
@@ -113,6 +117,12 @@ def _print(results: dict[str, object]) -> None:
         assert isinstance(value, dict)
         print(f"{key.removesuffix('_ms'):<28} {value['median']:>10} {value['max']:>10}")
     print(f"{'database start':<28} {results['database_start_ms']:>10}")
+    page = results["page_block_ms"]
+    assert isinstance(page, dict)
+    print(f"\na block of a {BLOCKS}-block page, start-up taken out (ms):")
+    print(f"  through the plugin {page['plugin_ms']}, through byexample {page['byexample_ms']}")
+    if page["ratio"] is not None:
+        print(f"  the plugin costs {page['ratio']}x byexample's")
     chapters = results["chapters_s"]
     assert isinstance(chapters, dict)
     if chapters:
