@@ -398,6 +398,12 @@ def faults(session: nox.Session) -> None:
     session.run("python", "-m", "handbook.faults", *session.posargs)
 
 
+@nox.session(python=False, default=False)
+def new(session: nox.Session) -> None:
+    """Scaffold a chapter: nox -s new -- SLUG "Title" "what it proves"."""
+    session.run(sys.executable, "-m", "handbook.scaffold", *session.posargs, external=True)
+
+
 @nox.session(python=ENGINE_PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Measure the engine: a block, a service, a database, a page's block beside

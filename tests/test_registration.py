@@ -18,16 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_CHAPTERS = {"verification"}
 
 
-def chapters() -> list[str]:
+def chapters(root: Path = ROOT) -> list[str]:
     """noxfile.py's CHAPTERS, read without importing nox."""
-    tree = ast.parse((ROOT / "noxfile.py").read_text())
+    tree = ast.parse((root / "noxfile.py").read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "CHAPTERS":
             return list(ast.literal_eval(node.value))
     raise AssertionError("noxfile.py has no CHAPTERS")
 
 
-def nav() -> list[str]:
+def nav(root: Path = ROOT) -> list[str]:
     """The slugs of mkdocs.yml's nav, in the site's order."""
 
     def pages(entry: object) -> list[str]:
@@ -44,7 +44,7 @@ def nav() -> list[str]:
         pass
 
     Loader.add_multi_constructor("", lambda *_: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
+    config = yaml.load((root / "mkdocs.yml").read_text(), Loader=Loader)
     return [page.removesuffix(".md") for page in pages(config["nav"])]
 
 
