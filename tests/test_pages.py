@@ -14,7 +14,7 @@ import pytest
 
 from handbook.chapter import Chapter, load_chapter
 from handbook.config import snippet_config
-from handbook.directive import SHELL_LANGUAGES, Kind
+from handbook.directive import _COMMON, _OPTIONS, SHELL_LANGUAGES, Kind
 from handbook.service import Probe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,3 +159,13 @@ _CONTRIBUTING = (ROOT / "docs" / "contributing.md").read_text()
 def _probe(options: dict[str, str]) -> Probe:
     port = options.get("port")
     return Probe(url=options.get("probe"), port=int(port) if port else None)
+
+
+def test_every_directive_option_is_in_the_contributing_guide() -> None:
+    """A maintainer learns the directives from the guide: no option only the code knows."""
+    options = {name for table in (*_OPTIONS.values(), _COMMON) for name in table}
+    kinds = {kind.value for kind in _OPTIONS}
+    missing = sorted(
+        name for name in options | kinds if not re.search(rf"`{name}(=[^`]*)?`", _CONTRIBUTING)
+    )
+    assert not missing, f"docs/contributing.md does not explain: {missing}"
