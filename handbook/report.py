@@ -18,6 +18,8 @@ Each run::
       "status": "passed" | "failed" | "not proved",   "duration": 12.3,   # seconds
                                     # not proved: passed up to a block whose needs this
                                     # machine lacks (handbook/needs.py), not proved after
+      "last_green": "2026-11-20T09:00:00+00:00" | null,   # the last run that passed:
+                                    # this one, or an earlier one when this one did not
       "cleanup_error": null | "what the chapter's cleanup printed when it failed",
       "machine_error": null | "what the page changed on the reader's machine unsaid",
       "counts": {"passed": 7, "failed": 0, "emulated": 0, "shown": 1, "not run": 0,
@@ -55,11 +57,12 @@ import os
 import subprocess
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from handbook.run import ChapterRun
+if TYPE_CHECKING:  # the site's macros read reports without the engine's packages
+    from handbook.run import ChapterRun
 
-__all__ = ["SCHEMA", "merge_report", "read_report", "report_path", "run_entry"]
+__all__ = ["SCHEMA", "last_green", "merge_report", "read_report", "report_path", "run_entry"]
 
 SCHEMA = 1
 STATUSES = ("passed", "failed", "emulated", "shown", "not run", "not proved")
@@ -120,7 +123,8 @@ def read_report(path: Path) -> dict[str, Any]:
 
 
 def merge_report(path: Path, entries: dict[str, dict[str, Any]]) -> None:
-    """Replace the given runs' entries, keep the rest, write atomically.
+    """Replace the given runs' entries, keep the rest, write atomically. A run that did
+    not pass keeps the date of the last one that did (``last_green``).
 
     A lock file serialises writers, so chapters verified at the same time (two
     terminals, parallel workers) never lose each other's entries.
@@ -129,11 +133,25 @@ def merge_report(path: Path, entries: dict[str, dict[str, Any]]) -> None:
     with (path.parent / ".verification.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         report = read_report(path)
+        for key, entry in entries.items():
+            before = report["runs"].get(key)
+            passed = entry["status"] == "passed"
+            entry["last_green"] = (
+                entry["date"] if passed else (last_green(before) if before else None)
+            )
         report["runs"].update(entries)
         report["runs"] = dict(sorted(report["runs"].items()))
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(report, indent=2) + "\n")
         os.replace(temporary, path)
+
+
+def last_green(run: dict[str, Any]) -> str | None:
+    """When the run's chapter last passed (entries written before ``last_green`` existed
+    know it only when they passed themselves)."""
+    if run.get("last_green"):
+        return str(run["last_green"])
+    return str(run["date"]) if run.get("status") == "passed" else None
 
 
 def _git_commit(root: Path) -> str | None:

@@ -8,6 +8,7 @@ Pages name versions through handbook/versions.py's functions, registered here to
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -19,14 +20,17 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
+from handbook.report import last_green  # noqa: E402
 from handbook.versions import variables  # noqa: E402
 
-__all__ = ["REPORT_MACROS", "define_env"]
+__all__ = ["REPORT_MACROS", "STALE_DAYS", "define_env", "table"]
 
 REPORT_MACROS = ("proof", "verification_table")
 """Macros that read the report; the engine renders them as "" (see handbook/macros.py)."""
 
 _REPORT = _ROOT / "build" / "verification.json"
+STALE_DAYS = 14
+"""A chapter not proved green for longer is marked stale on the verification page."""
 
 
 def define_env(env: Any) -> None:
@@ -35,7 +39,8 @@ def define_env(env: Any) -> None:
 
     @env.macro  # type: ignore[untyped-decorator]
     def verification_table() -> str:
-        return _table(_runs(), _chapters(env.conf["nav"]))
+        today = datetime.datetime.now(datetime.UTC).date().isoformat()
+        return table(_runs(), _chapters(env.conf["nav"]), today)
 
     @env.macro  # type: ignore[untyped-decorator]
     def proof(slug: str) -> str:
@@ -68,24 +73,33 @@ def _chapters(nav: list[Any]) -> list[tuple[str, str]]:
     return found
 
 
-def _table(runs: dict[str, Any], chapters: list[tuple[str, str]]) -> str:
+def table(runs: dict[str, Any], chapters: list[tuple[str, str]], today: str) -> str:
     rows = [
-        "| Chapter | Status | Blocks | Verified on | Date |",
-        "| --- | --- | --- | --- | --- |",
+        "| Chapter | Status | Blocks | Verified on | Date | Last green |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for title, slug in chapters:
         if slug == "verification":
             continue
         mine = [run for run in runs.values() if run["slug"] == slug]
         if not mine:
-            rows.append(f"| [{title}]({slug}.md) | not verified yet | | | |")
+            rows.append(f"| [{title}]({slug}.md) | not verified yet | | | | |")
         for run in mine:
             variant = f" ({run['variant']})" if run["variant"] else ""
             rows.append(
                 f"| [{title}]({slug}.md){variant} | {run['status']} | {_counts(run['counts'])} "
-                f"| {_versions(run['environment'])} | {run['date'][:10]} |"
+                f"| {_versions(run['environment'])} | {run['date'][:10]} "
+                f"| {_last_green(last_green(run), today)} |"
             )
     return "\n".join(rows)
+
+
+def _last_green(date: str | None, today: str) -> str:
+    """The day a chapter last passed, marked stale past :data:`STALE_DAYS`."""
+    if not date:
+        return "**never**"
+    age = datetime.date.fromisoformat(today) - datetime.date.fromisoformat(date[:10])
+    return f"{date[:10]} **stale**" if age.days > STALE_DAYS else date[:10]
 
 
 def _counts(counts: dict[str, int]) -> str:

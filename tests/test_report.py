@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from handbook.report import report_path
+from handbook.site_macros import STALE_DAYS, table
 from tests.chapters import Handbook
 
 RUN_KEYS = {
@@ -16,6 +17,7 @@ RUN_KEYS = {
     "slug",
     "variant",
     "date",
+    "last_green",
     "git_commit",
     "status",
     "cleanup_error",
@@ -126,3 +128,44 @@ def test_a_run_that_is_not_the_proof_writes_its_report_elsewhere(
     assert report_path(tmp_path / "repo") == tmp_path / "fresh.json"
     monkeypatch.delenv("HANDBOOK_REPORT")
     assert report_path(tmp_path / "repo") == tmp_path / "repo" / "build" / "verification.json"
+
+
+def test_a_failed_run_keeps_the_date_of_the_last_green_one(handbook: Handbook) -> None:
+    """The verification page says when a chapter was last proved green, even after a red run."""
+    handbook.chapter("flaky", "# Flaky\n\n```bash\ntrue\n```\n")
+    handbook.run("docs/flaky.md").assert_outcomes(passed=1)
+    green = handbook.report()["runs"]["flaky"]
+
+    handbook.chapter("flaky", "# Flaky\n\n```bash\nfalse\n```\n")  # the world moved
+    handbook.run("docs/flaky.md").assert_outcomes(failed=1)
+    red = handbook.report()["runs"]["flaky"]
+
+    assert green["last_green"] == green["date"]
+    assert red["status"] == "failed"
+    assert red["last_green"] == green["date"]
+
+
+def test_the_verification_page_marks_a_chapter_stale_after_two_weeks_without_green() -> None:
+    def run(slug: str, status: str, last_green: str | None) -> dict[str, object]:
+        counts = dict.fromkeys(("passed", "failed", "emulated", "shown", "not run"), 0)
+        environment = {"python": "3.12.1"}
+        return {"slug": slug, "variant": None, "status": status, "counts": counts,
+                "environment": environment, "date": "2026-12-01T09:00:00+00:00",
+                "last_green": last_green}  # fmt: skip
+
+    runs = {
+        "fresh": run("fresh", "passed", "2026-12-01T09:00:00+00:00"),
+        "edge": run("edge", "failed", f"2026-11-{31 - STALE_DAYS:02}T09:00:00+00:00"),
+        "old": run("old", "failed", "2026-11-10T09:00:00+00:00"),
+        "red": run("red", "failed", None),
+    }
+    chapters = [("Fresh", "fresh"), ("Edge", "edge"), ("Old", "old"), ("Red", "red")]
+
+    rows = table(runs, chapters, today="2026-12-01").splitlines()[2:]
+
+    assert [row.rsplit("|", 2)[1].strip() for row in rows] == [
+        "2026-12-01",
+        f"2026-11-{31 - STALE_DAYS:02}",
+        "2026-11-10 **stale**",
+        "**never**",
+    ]
