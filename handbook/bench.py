@@ -119,7 +119,7 @@ def _print(results: dict[str, object]) -> None:
     print(f"{'database start':<28} {results['database_start_ms']:>10}")
     page = results["page_block_ms"]
     assert isinstance(page, dict)
-    print(f"\na block of a {BLOCKS}-block page, start-up taken out (ms):")
+    print(f"\na block of a page of {BLOCKS} (byexample: {BLOCKS * 10}), start-up taken out (ms):")
     print(f"  through the plugin {page['plugin_ms']}, through byexample {page['byexample_ms']}")
     if page["ratio"] is not None:
         print(f"  the plugin costs {page['ratio']}x byexample's")
