@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 
-__all__ = ["DEADLINE", "MESSAGE", "check", "install", "received"]
+__all__ = ["DEADLINE", "MESSAGE", "check", "install", "start_deadline"]
 
 DEADLINE = 90.0
 """Seconds the teardown may take: far above a normal one, below faults' 120."""
@@ -36,13 +36,9 @@ def install() -> None:
         signal.signal(signal.SIGINT, _interrupt)
 
 
-def received() -> bool:
-    return _received.is_set()
-
-
 def check() -> None:
     """Raise KeyboardInterrupt again if one was raised before and lost."""
-    if received():
+    if _received.is_set():
         raise KeyboardInterrupt("interrupted earlier")
 
 

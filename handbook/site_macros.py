@@ -23,7 +23,7 @@ if str(_ROOT) not in sys.path:
 from handbook.report import last_green  # noqa: E402
 from handbook.versions import variables  # noqa: E402
 
-__all__ = ["REPORT_MACROS", "STALE_DAYS", "define_env", "table"]
+__all__ = ["REPORT_MACROS", "STALE_DAYS", "define_env", "nav_pages", "table"]
 
 REPORT_MACROS = ("proof", "verification_table")
 """Macros that read the report; the engine renders them as "" (see handbook/macros.py)."""
@@ -40,7 +40,7 @@ def define_env(env: Any) -> None:
     @env.macro  # type: ignore[untyped-decorator]
     def verification_table() -> str:
         today = datetime.datetime.now(datetime.UTC).date().isoformat()
-        return table(_runs(), _chapters(env.conf["nav"]), today)
+        return table(_runs(), nav_pages(env.conf["nav"]), today)
 
     @env.macro  # type: ignore[untyped-decorator]
     def proof(slug: str) -> str:
@@ -61,13 +61,13 @@ def _runs() -> dict[str, Any]:
     return runs if isinstance(runs, dict) else {}
 
 
-def _chapters(nav: list[Any]) -> list[tuple[str, str]]:
+def nav_pages(nav: list[Any]) -> list[tuple[str, str]]:
     """(title, slug) of every page in the navigation, in reading order."""
     found: list[tuple[str, str]] = []
     for entry in nav:
         for title, target in entry.items() if isinstance(entry, dict) else []:
             if isinstance(target, list):
-                found += _chapters(target)
+                found += nav_pages(target)
             elif isinstance(target, str) and target.endswith(".md"):
                 found.append((title, target.removesuffix(".md")))
     return found

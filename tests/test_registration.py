@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from handbook.journey import onboarding_path
+from handbook.site_macros import nav_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 # Pages that are not chapters: nothing on them is run.
@@ -28,16 +29,7 @@ def chapters(root: Path = ROOT) -> list[str]:
 
 
 def nav(root: Path = ROOT) -> list[str]:
-    """The slugs of mkdocs.yml's nav, in the site's order."""
-
-    def pages(entry: object) -> list[str]:
-        if isinstance(entry, str):
-            return [entry]
-        if isinstance(entry, list):
-            return [page for item in entry for page in pages(item)]
-        if isinstance(entry, dict):
-            return [page for value in entry.values() for page in pages(value)]
-        return []
+    """The slugs of mkdocs.yml's nav, in the site's order, as the site's macros read it."""
 
     # mkdocs.yml's tags (!ENV, !!python/name) need no resolving to read the nav.
     class Loader(yaml.SafeLoader):
@@ -45,7 +37,7 @@ def nav(root: Path = ROOT) -> list[str]:
 
     Loader.add_multi_constructor("", lambda *_: None)
     config = yaml.load((root / "mkdocs.yml").read_text(), Loader=Loader)
-    return [page.removesuffix(".md") for page in pages(config["nav"])]
+    return [slug for _, slug in nav_pages(config["nav"])]
 
 
 def test_every_page_is_on_the_site_and_every_chapter_has_a_session() -> None:
