@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 import secrets
 import shutil
@@ -19,7 +20,7 @@ import sys
 import tempfile
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -272,13 +273,14 @@ def _pgserver() -> Iterator[Server]:
         from pgserver._commands import POSTGRES_BIN_PATH  # noqa: PLC0415
         from pgserver.postgres_server import get_server  # noqa: PLC0415
 
-        server = get_server(folder, cleanup_mode="delete")
+        with _said_by("pgserver") as said:
+            server = get_server(folder, cleanup_mode="delete")
     except Exception as error:  # noqa: BLE001 (whatever failed, say what was tried)
         shutil.rmtree(folder, ignore_errors=True)
         reaper.forget("postgres", folder)
         raise LookupError(
             "no PostgreSQL server could be provided; tried: DATABASE_URL (not set), "
-            f"testcontainers (no Docker daemon answers), pgserver ({error}). "
+            f"testcontainers (no Docker daemon answers), pgserver ({error}{said()}). "
             "Set DATABASE_URL to a server you run, e.g. postgresql://postgres@127.0.0.1:5432/postgres"
         ) from None
     try:
@@ -290,6 +292,25 @@ def _pgserver() -> Iterator[Server]:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
         reaper.forget("postgres", folder)
+
+
+@contextmanager
+def _said_by(logger: str) -> Iterator[Callable[[], str]]:
+    """What ``logger`` logs as errors meanwhile (pgserver logs a failed command's stderr
+    there, and raises an error that names only the command)."""
+    errors: list[str] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = lambda record: errors.append(record.getMessage())  # type: ignore[method-assign]
+
+    def said() -> str:
+        stderr = errors[-1].rpartition("stderr:")[2].strip(" -\n") if errors else ""
+        return f"; it said: {stderr}" if stderr else ""
+
+    logging.getLogger(logger).addHandler(handler)
+    try:
+        yield said
+    finally:
+        logging.getLogger(logger).removeHandler(handler)
 
 
 def main(argv: list[str] | None = None) -> int:
