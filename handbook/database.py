@@ -280,7 +280,8 @@ def _pgserver() -> Iterator[Server]:
         reaper.forget("postgres", folder)
         raise LookupError(
             "no PostgreSQL server could be provided; tried: DATABASE_URL (not set), "
-            f"testcontainers (no Docker daemon answers), pgserver ({error}{said()}). "
+            "testcontainers (no Docker daemon answers), "
+            f"pgserver ({str(error).rstrip('.')}{said()}). "
             "Set DATABASE_URL to a server you run, e.g. postgresql://postgres@127.0.0.1:5432/postgres"
         ) from None
     try:

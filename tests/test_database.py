@@ -178,3 +178,37 @@ def test_a_database_url_that_does_not_answer_is_named_without_its_password(
     )
     assert "s3cret" not in result.stdout.str()
     assert "Traceback" not in result.stdout.str()
+
+
+def test_when_pgserver_cannot_start_postgresql_the_error_says_what_initdb_printed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pgserver raises an error naming only the command; what it printed is in its log."""
+    import logging  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    from pgserver import postgres_server  # noqa: PLC0415
+
+    from handbook import database  # noqa: PLC0415
+
+    def failing(folder: str, cleanup_mode: str) -> None:
+        logging.getLogger("pgserver").error(
+            "Failed postgres command:\nstdout:\n\n---\nstderr:\n"
+            "initdb: error: could not create directory: No space left on device\n---\n"
+        )
+        raise subprocess.CalledProcessError(1, ["initdb", "-D", folder])
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(database, "docker_available", lambda: False)
+    monkeypatch.setattr(postgres_server, "get_server", failing)
+
+    with pytest.raises(LookupError) as raised, database.start_server():
+        pass
+
+    assert "returned non-zero exit status 1; it said: initdb: error: could not create " in str(
+        raised.value
+    )
+    assert str(raised.value).endswith(
+        "No space left on device). Set DATABASE_URL to a "
+        "server you run, e.g. postgresql://postgres@127.0.0.1:5432/postgres"
+    )
