@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from handbook.report import broke_at
+
 __all__ = ["failures", "main", "markdown"]
 
 _VERSIONS = ("python", "django", "postgresql", "mariadb", "engine_python", "platform")
@@ -53,13 +55,8 @@ def markdown(failed: list[dict[str, Any]], run_url: str) -> str:
 
 
 def _where(run: dict[str, Any]) -> str:
-    for block in run.get("blocks", []):
-        if block.get("status") == "failed":
-            return f"the block at `{block['file']}:{block['line']}`"
-    for problem in ("cleanup_error", "machine_error"):
-        if run.get(problem):
-            return str(run[problem]).splitlines()[0]
-    return "failed before its first block"
+    where, _, what = (broke_at(run) or "").partition(": ")
+    return f"at `{where}`: {what}" if what else f"at `{where}`"
 
 
 def main(argv: list[str] | None = None) -> int:

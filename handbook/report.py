@@ -39,7 +39,9 @@ Each run::
         {"file": "docs/setup.md", "line": 40, "end_line": 44, "kind": "run",
          "language": "bash",
          "status": "passed" | "failed" | "emulated" | "shown" | "not run" | "not proved",
-         "reason": null | "why it was shown, emulated, not run or not proved here",
+         "reason": null | "why it was shown, emulated, not run or not proved here;"
+                          " for a failed block, its failure's first line, which names"
+                          " the page line: docs/setup.md:221: the output differs ...",
          "duration": 0.42}
       ]
     }
@@ -62,7 +64,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the site's macros read reports without the engine's packages
     from handbook.run import ChapterRun
 
-__all__ = ["SCHEMA", "last_green", "merge_report", "read_report", "report_path", "run_entry"]
+__all__ = [
+    "SCHEMA",
+    "broke_at",
+    "last_green",
+    "merge_report",
+    "read_report",
+    "report_path",
+    "run_entry",
+]
 
 SCHEMA = 1
 STATUSES = ("passed", "failed", "emulated", "shown", "not run", "not proved")
@@ -152,6 +162,21 @@ def last_green(run: dict[str, Any]) -> str | None:
     if run.get("last_green"):
         return str(run["last_green"])
     return str(run["date"]) if run.get("status") == "passed" else None
+
+
+def broke_at(run: dict[str, Any]) -> str | None:
+    """Where a failed run broke, ``docs/setup.md:221: the output differs ...``: its first
+    failed block (the fence line, in reports from before failures were kept), or what its
+    cleanup or the reader's machine said; None for a run that did not fail."""
+    if run.get("status") != "failed":
+        return None
+    for block in run.get("blocks", []):
+        if block.get("status") == "failed":
+            return str(block.get("reason") or f"{block['file']}:{block['line']}")
+    for problem in ("cleanup_error", "machine_error"):
+        if run.get(problem):
+            return str(run[problem]).splitlines()[0]
+    return f"{run['chapter']}: failed before its first block"
 
 
 def _git_commit(root: Path) -> str | None:

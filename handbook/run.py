@@ -178,9 +178,10 @@ class ChapterRun:
                 self.records.append(BlockRecord(block, "not proved", 0.0, self.unavailable))
                 return Outcome("not proved", self.unavailable)
             outcome = EVALUATORS[block.kind](self, block)
-        except Failure:
+        except Failure as failure:
             self.failed_at = block.where()
-            self.records.append(BlockRecord(block, "failed", time.monotonic() - started))
+            said = str(failure).splitlines()[0]  # names the page line that failed, and how
+            self.records.append(BlockRecord(block, "failed", time.monotonic() - started, said))
             raise
         if block.kind is Kind.RUN:
             emulated = outcome.status == "emulated"

@@ -35,8 +35,10 @@ def test_the_issue_names_the_failed_line_and_what_it_ran_with(handbook: Handbook
     body = markdown(failed, "https://github.com/our-team/handbook/actions/runs/1")
 
     assert [run["chapter"] for run in failed] == ["docs/drift.md"]
-    fence = handbook.line_of("drift", "sys.exit") - 1
-    assert f"- **docs/drift.md**: the block at `docs/drift.md:{fence}`" in body
+    line = handbook.line_of("drift", "sys.exit")
+    assert (
+        f"- **docs/drift.md**: at `docs/drift.md:{line}`: command failed with exit status 3" in body
+    ), body
     assert "  - ran with python 3." in body
     assert "https://github.com/our-team/handbook/actions/runs/1" in body
 

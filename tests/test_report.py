@@ -78,7 +78,7 @@ def test_the_report_has_the_documented_schema_and_counts_every_status(
     assert [(b["line"], b["status"], b["reason"]) for b in run["blocks"]] == [
         (lines[0], "passed", None),
         (lines[1], "shown", "it would wipe the reader's disk"),
-        (lines[2], "failed", None),
+        (lines[2], "failed", f"docs/report-a.md:{lines[2] + 1}: command failed with exit status 1"),
         (lines[3], "not run", f"docs/report-a.md:{lines[2]} failed"),
     ]
     assert [b["kind"] for b in run["blocks"]] == ["run", "shown", "run", "run"]
