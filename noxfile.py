@@ -15,6 +15,7 @@ import secrets
 import shutil
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 import nox
@@ -22,7 +23,9 @@ import nox
 # The sessions reuse parts of the engine that need only the standard library.
 ROOT = Path(__file__).parent.resolve()
 sys.path.insert(0, str(ROOT))
-from handbook.fresh import fresh_path  # noqa: E402 (needs the path above)
+from handbook import reaper  # noqa: E402 (needs the path above)
+from handbook.canary import LINES, prepare, record, results  # noqa: E402
+from handbook.fresh import fresh_path  # noqa: E402
 from handbook.journey import onboarding_path  # noqa: E402
 from handbook.needs import missing, required  # noqa: E402
 from handbook.summary import summary as summary_table  # noqa: E402
@@ -385,6 +388,49 @@ def fresh(session: nox.Session) -> None:
     if "and this machine lacks it" not in str(strict):
         session.error(f"under CI the fresh machine's run failed, but not for its needs:\n{strict}")
     session.log("under CI: failed, naming the block and what it needs")
+
+
+@nox.session(python=ENGINE_PYTHON, default=False)
+@nox.parametrize("line", LINES)
+def canary(session: nox.Session, line: str) -> None:
+    """Verify every chapter with the newest releases the ranges allow, on the newest
+    Python (build/canary.json, beside the pinned proof); fails naming what would break.
+
+    line='lts': Django's newest patch of the pinned line; line='newest': its newest line.
+    """
+    _install(session, "engine")
+    _, uv, _ = nox.virtualenv.find_uv()
+    python = READER_PYTHONS[-1]
+    # Outside the repository: git would take the copy for part of this checkout.
+    tmp = Path(tempfile.mkdtemp(prefix="handbook-canary-"))
+    reaper.watch("path", tmp)
+    copy, report = tmp / "handbook", tmp / "verification.json"
+    try:
+        moved = prepare(ROOT, copy, line, uv, python)
+        for name, (pinned, newest) in moved.items():
+            session.log(f"{name}: {pinned or 'not pinned'} -> {newest}")
+        with session.chdir(copy):
+            session.run(
+                "pytest", "docs", "--numprocesses", "2", "--dist", "loadfile",
+                "--reader-python", python, *session.posargs,
+                env={"HANDBOOK_REPORT": str(report)},
+                success_codes=[0, 1],
+                interrupt_timeout=CLEANUP_SECONDS,
+            )  # fmt: skip
+        entry = record(ROOT, line, report, python=python, moved=moved, chapters=list(CHAPTERS))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        reaper.forget("path", tmp)
+    said = results(entry)
+    broken = [slug for slug in said if said[slug].startswith("breaks")]
+    for slug in broken:
+        session.log(f"{slug}: {said[slug]}")
+    if broken:
+        session.error(
+            f"the canary ({line}, Python {python}): {len(broken)} of {len(CHAPTERS)} "
+            f"chapters break with the {len(moved)} versions above; the pinned proof is unchanged"
+        )
+    session.log(f"the canary ({line}, Python {python}): every chapter passes with them")
 
 
 @nox.session(python=ENGINE_PYTHON, default=False)

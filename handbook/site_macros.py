@@ -20,12 +20,13 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
+from handbook.canary import canary_path, read_canary, results  # noqa: E402
 from handbook.report import last_green  # noqa: E402
 from handbook.versions import variables  # noqa: E402
 
-__all__ = ["REPORT_MACROS", "STALE_DAYS", "define_env", "nav_pages", "table"]
+__all__ = ["REPORT_MACROS", "STALE_DAYS", "canary_summary", "define_env", "nav_pages", "table"]
 
-REPORT_MACROS = ("proof", "verification_table")
+REPORT_MACROS = ("proof", "verification_table", "canary_versions")
 """Macros that read the report; the engine renders them as "" (see handbook/macros.py)."""
 
 _REPORT = _ROOT / "build" / "verification.json"
@@ -40,7 +41,12 @@ def define_env(env: Any) -> None:
     @env.macro  # type: ignore[untyped-decorator]
     def verification_table() -> str:
         today = datetime.datetime.now(datetime.UTC).date().isoformat()
-        return table(_runs(), nav_pages(env.conf["nav"]), today)
+        canary = read_canary(canary_path(_ROOT))["lines"]
+        return table(_runs(), nav_pages(env.conf["nav"]), today, canary)
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def canary_versions() -> str:
+        return canary_summary(read_canary(canary_path(_ROOT))["lines"])
 
     @env.macro  # type: ignore[untyped-decorator]
     def proof(slug: str) -> str:
@@ -73,25 +79,66 @@ def nav_pages(nav: list[Any]) -> list[tuple[str, str]]:
     return found
 
 
-def table(runs: dict[str, Any], chapters: list[tuple[str, str]], today: str) -> str:
+def table(
+    runs: dict[str, Any],
+    chapters: list[tuple[str, str]],
+    today: str,
+    canary: dict[str, Any] | None = None,
+) -> str:
+    """The verification table: a row per chapter run; ``canary``: build/canary.json's lines."""
     rows = [
-        "| Chapter | Status | Blocks | Verified on | Date | Last green |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Chapter | Status | Blocks | Verified on | Date | Last green | Canary |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for title, slug in chapters:
         if slug == "verification":
             continue
         mine = [run for run in runs.values() if run["slug"] == slug]
+        said = _canary(canary or {}, slug)
         if not mine:
-            rows.append(f"| [{title}]({slug}.md) | not verified yet | | | | |")
+            rows.append(f"| [{title}]({slug}.md) | not verified yet | | | | | {said} |")
         for run in mine:
             variant = f" ({run['variant']})" if run["variant"] else ""
             rows.append(
                 f"| [{title}]({slug}.md){variant} | {run['status']} | {_counts(run['counts'])} "
                 f"| {_versions(run['environment'])} | {run['date'][:10]} "
-                f"| {_last_green(last_green(run), today)} |"
+                f"| {_last_green(last_green(run), today)} | {said} |"
             )
+            said = ""  # once per chapter, on its first row
     return "\n".join(rows)
+
+
+def _canary(lines: dict[str, Any], slug: str) -> str:
+    """What each canary line says of one chapter: ``lts: passes; newest: breaks at X``."""
+    said = []
+    for line, entry in lines.items():
+        result = results(entry).get(slug)
+        if result and result.startswith("breaks"):  # the page line, not what happened
+            said.append(f"{line}: **{result.partition(': ')[0]}**")
+        elif result:
+            said.append(f"{line}: {result}")
+    return "; ".join(said)
+
+
+def canary_summary(lines: dict[str, Any]) -> str:
+    """Per canary line: when it ran, on what, and which versions it moved from the pins."""
+    if not lines:
+        return "*The canary has not run here yet: `nox -s canary`.*"
+    items = []
+    for line, entry in lines.items():
+        djangos = sorted(
+            {str(run["environment"]["django"]) for run in entry["runs"].values()
+             if run["environment"].get("django")}
+        )  # fmt: skip
+        moved = ", ".join(
+            f"{name} {pinned or 'unpinned'} → {newest}"
+            for name, (pinned, newest) in entry["moved"].items()
+        )
+        items.append(
+            f"- **{line}**, {entry['date'][:10]}, Python {entry['python']}, "
+            f"Django {', '.join(djangos) or 'not installed'}: {moved or 'no version moved'}."
+        )
+    return "\n".join(items)
 
 
 def _last_green(date: str | None, today: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from handbook.canary import LINES
 from handbook.drift import failures, markdown
 from tests.chapters import ENGINE_ROOT as ROOT
 from tests.chapters import Handbook
@@ -77,3 +78,18 @@ def test_updates_are_proposed_weekly_one_pull_request_per_ecosystem(tmp_path: Pa
     for update in updates:
         assert update["schedule"]["interval"] == "weekly"
         assert [group["patterns"] for group in update["groups"].values()] == [["*"]]
+
+
+def test_the_canary_runs_each_line_outside_pull_requests_and_never_blocks_a_deploy() -> None:
+    """handbook.yml's canary job runs the noxfile's lines (handbook/canary.py), may fail
+    without failing the workflow that pages.yml deploys after, and hands its report over."""
+    workflow = yaml.safe_load((ROOT / ".github/workflows/handbook.yml").read_text())
+    job = workflow["jobs"]["canary"]
+    pages = (ROOT / ".github/workflows/pages.yml").read_text()
+
+    assert job["strategy"]["matrix"]["line"] == list(LINES)
+    assert job["if"] == "github.event_name != 'pull_request'"
+    assert job["continue-on-error"] is True
+    assert "nox -s \"canary(line='$LINE')\"" in [step.get("run") for step in job["steps"]]
+    assert "pattern: canary-*" in pages
+    assert "> build/canary.json" in pages

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import platform
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from handbook.report import report_path
-from handbook.site_macros import STALE_DAYS, table
+from handbook.site_macros import STALE_DAYS, canary_summary, table
 from tests.chapters import Handbook
 
 RUN_KEYS = {
@@ -161,11 +162,56 @@ def test_the_verification_page_marks_a_chapter_stale_after_two_weeks_without_gre
     }
     chapters = [("Fresh", "fresh"), ("Edge", "edge"), ("Old", "old"), ("Red", "red")]
 
-    rows = table(runs, chapters, today="2026-12-01").splitlines()[2:]
+    shown = table(runs, chapters, today="2026-12-01")
 
-    assert [row.rsplit("|", 2)[1].strip() for row in rows] == [
+    assert _column(shown, "Last green") == [
         "2026-12-01",
         f"2026-11-{31 - STALE_DAYS:02}",
         "2026-11-10 **stale**",
         "**never**",
     ]
+
+
+def _column(table_text: str, name: str) -> list[str]:
+    """The cells of column ``name`` of a Markdown table, one per row."""
+    header, _, *rows = table_text.splitlines()
+    index = [cell.strip() for cell in header.split("|")].index(name)
+    return [row.split("|")[index].strip() for row in rows]
+
+
+def test_the_verification_page_shows_each_canary_line_per_chapter() -> None:
+    def run(slug: str, status: str, variant: str | None = None) -> dict[str, Any]:
+        counts = dict.fromkeys(("passed", "failed", "emulated", "shown", "not run"), 0)
+        reason = f"docs/{slug}.md:56: the output differs" if status == "failed" else None
+        blocks = [{"file": f"docs/{slug}.md", "line": 55, "status": status, "reason": reason}]
+        return {"slug": slug, "chapter": f"docs/{slug}.md", "variant": variant,
+                "status": status, "counts": counts, "blocks": blocks,
+                "environment": {"python": "3.13.0", "django": "6.0.1"},
+                "date": "2026-12-01T09:00:00+00:00", "last_green": None}  # fmt: skip
+
+    pinned = {"testing": run("testing", "passed"), "setup": run("setup", "passed"),
+              "setup[python=3.10]": run("setup", "passed", "python=3.10")}  # fmt: skip
+    canary = {
+        "lts": {"runs": {"testing": run("testing", "passed"), "setup": run("setup", "passed")}},
+        "newest": {
+            "runs": {"testing": run("testing", "failed")},
+            "not_set_up": ["setup"],
+            "moved": {"django": ["5.2.19", "6.0.1"]},
+            "date": "2026-12-01T09:00:00+00:00",
+            "python": "3.13",
+        },
+    }
+    chapters = [("Setup", "setup"), ("Testing", "testing"), ("Git", "git")]
+
+    shown = _column(table(pinned, chapters, "2026-12-01", canary), "Canary")
+
+    assert shown == [
+        "lts: passes; newest: **breaks at its set-up (see the log)**",
+        "",  # setup's second run: said once per chapter
+        "lts: passes; newest: **breaks at docs/testing.md:56**",
+        "",  # git: no canary run
+    ]
+    assert canary_summary({"newest": canary["newest"]}) == (
+        "- **newest**, 2026-12-01, Python 3.13, Django 6.0.1: django 5.2.19 → 6.0.1."
+    )
+    assert canary_summary({}) == "*The canary has not run here yet: `nox -s canary`.*"

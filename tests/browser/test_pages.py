@@ -100,6 +100,28 @@ def test_verification_page_lists_every_chapter_with_its_status(
         assert set(statuses) - {"not verified yet"}, "a report, but no chapter shows its run"
 
 
+def test_verification_page_shows_the_canary_beside_the_proof(
+    page: Page, site_url: str, site_dir: Path
+) -> None:
+    """Each chapter's canary result sits in its own column, and what moved is listed;
+    without build/canary.json (`nox -s canary`) the page says the canary has not run."""
+    page.goto(site_url + "verification/")
+    table = page.locator("article table").first
+    headers = table.locator("thead th").all_inner_texts()
+    assert headers[-1] == "Canary", headers
+    cells = table.locator("tbody tr td:last-child").all_inner_texts()
+    said = page.locator("article").inner_text()
+    if (site_dir.parent / "build" / "canary.json").exists():
+        results = [cell for cell in cells if cell]
+        assert results, "a canary report, but no chapter shows its result"
+        one = r"\w+: (passes|not proved here|breaks at [^;]+)"
+        assert all(re.fullmatch(f"{one}(; {one})*", cell) for cell in results), results
+        assert re.search(r"\w+, \d{4}-\d\d-\d\d, Python 3\.\d+, Django ", said), said[-800:]
+    else:
+        assert not any(cells), cells
+        assert "The canary has not run here yet: nox -s canary." in said
+
+
 def test_navigation_works_at_phone_width(page: Page, site_url: str) -> None:
     """Half of first reads happen on a phone."""
     page.set_viewport_size({"width": 375, "height": 740})
