@@ -204,6 +204,7 @@ class Terminal:
             _out=sink,
             _err_to_out=True,
             _new_session=True,
+            _preexec_fn=_as_a_new_terminal,
             _bg=True,
             _bg_exc=False,
             _ok_code=list(range(256)),
@@ -223,6 +224,14 @@ class Terminal:
 
 
 _SLICE = 0.1  # seconds: how late Ctrl-C may be noticed while a block runs
+
+
+def _as_a_new_terminal() -> None:
+    """In the block's process before bash starts: Ctrl-C and Ctrl-\\ do what they do in
+    a reader's new terminal. A launcher may have ignored them (sh starts a background
+    command so), and bash cannot undo that for the commands it starts."""
+    for signum in (signal.SIGINT, signal.SIGQUIT):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _ended(process: sh.RunningCommand, timeout: float) -> bool:

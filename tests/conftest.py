@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,10 @@ from tests.chapters import Handbook, engine_pythonpath
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The tests press Ctrl-C as a reader does. Started with it ignored (sh starts its
+    # background commands so), every verification they start would inherit that.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     config.addinivalue_line("markers", "database: needs PostgreSQL (127.0.0.1:5432 or pgserver)")
     config.addinivalue_line("markers", "slow: takes more than a few seconds (installs packages)")
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 from tests.chapters import Handbook, free_port, port_open, processes_matching
 
 PAGE = """\
@@ -79,3 +83,26 @@ def test_stopping_a_service_that_is_not_running_names_those_that_are(handbook: H
         [f"docs/stop.md:{line}: no service named wbe is running (running: web)"]
     )
     assert not port_open(port)
+
+
+def test_a_stop_step_works_when_the_engine_was_started_with_ctrl_c_ignored(
+    handbook: Handbook,
+) -> None:
+    """sh and CI runners start background commands with SIGINT ignored, and children
+    inherit that; the reader's terminal starts with Ctrl-C working, so must the page's."""
+    port = free_port()
+    handbook.chapter("stop", PAGE.format(port=port, stop=STOP.format(name="web", port=port)))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "handbook.plugin", "-p", "no:cacheprovider",
+         "docs/stop.md"],
+        cwd=handbook.root, preexec_fn=_ignore_ctrl_c,
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "5 passed" in done.stdout
+
+
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
