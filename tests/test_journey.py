@@ -72,7 +72,11 @@ def test_a_process_a_page_leaves_behind_fails_the_journey(handbook: Handbook) ->
     token = f"{600 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6:06d}"
     handbook.chapter("index", INDEX)
     handbook.chapter("first", FIRST)
-    handbook.chapter("second", SECOND.format(extra=f"(setsid sleep {token} >/dev/null 2>&1 &)"))
+    # In a session of its own before the block ends (Popen returns once the child has
+    # called setsid and exec'd): `(setsid sleep &)` could still be in the block's group
+    # when the block ended, and be stopped with it, on a busy machine.
+    daemon = f"import subprocess; subprocess.Popen(['sleep', '{token}'], start_new_session=True)"
+    handbook.chapter("second", SECOND.format(extra=f'python3 -c "{daemon}" >/dev/null 2>&1'))
 
     result = handbook.run("--journey", "docs/first.md", "docs/second.md")
 
