@@ -148,3 +148,24 @@ def test_a_lock_without_its_command_is_named(tmp_path: Path) -> None:
 
     with pytest.raises(canary.CanaryError, match=r"^sample_project/requirements.txt:2: no `uv"):
         canary.prepare(root, tmp_path / "copy", "lts", _uv(), "3.13")
+
+
+def test_the_tools_versions_toml_pins_move_to_their_newest_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, copy, wheels = tmp_path / "root", tmp_path / "copy", tmp_path / "wheels"
+    wheels.mkdir()
+    for version in ("1.0", "2.0"):
+        _wheel(wheels, version, "")
+    (root / "sample_project").mkdir(parents=True)
+    for name in canary.LOCKS:
+        (root / name).write_text("")
+    tools = '[tools]\n# one at a time\ncanary-demo = "1.0"\n\n[kubernetes]\nversion = "1.0"\n'
+    (root / "versions.toml").write_text(tools)
+    monkeypatch.setenv("UV_NO_INDEX", "1")
+    monkeypatch.setenv("UV_FIND_LINKS", str(wheels))
+
+    moved = canary.prepare(root, copy, "lts", _uv(), "3.12")
+
+    assert moved == {"canary-demo": ["1.0", "2.0"]}
+    assert (copy / "versions.toml").read_text() == tools.replace('"1.0"\n\n', '"2.0"\n\n')
