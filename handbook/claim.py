@@ -6,10 +6,11 @@ the kernel releases it when the claiming process ends, however it ends.
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import time
 
-__all__ = ["claim"]
+__all__ = ["claim", "claim_server"]
 
 
 def claim(name: str, wait: float) -> socket.socket | None:
@@ -25,3 +26,10 @@ def claim(name: str, wait: float) -> socket.socket | None:
                 holder.close()
                 return None
             time.sleep(0.5)
+
+
+def claim_server(url: str, wait: float) -> socket.socket | None:
+    """Hold a database server (by its URL) for one page or test run at a time: pages
+    create databases under names a reader would choose, and drop what appeared while
+    they ran, so two on one server would see, and drop, each other's."""
+    return claim(f"server-{hashlib.sha256(url.encode()).hexdigest()[:16]}", wait)

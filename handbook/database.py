@@ -10,7 +10,7 @@ The server comes from the first provider that works:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+import json
 import logging
 import os
 import secrets
@@ -30,7 +30,7 @@ import psycopg
 from psycopg import sql
 
 from handbook import reaper
-from handbook.claim import claim
+from handbook.claim import claim_server
 from handbook.docker import docker_available
 from handbook.reaper import Leftover
 
@@ -122,7 +122,12 @@ def reader_role(server: Server) -> Iterator[Server]:
 
 
 def drop(url: str, kind: str, name: str) -> None:
-    """Drop a database, or a role with the databases it owns and everything else it owns."""
+    """Drop a database, or a role with the databases it owns and everything else it owns;
+    or, for a page's ``turn`` (``name``: what the server had before it), what appeared
+    since, in a turn of its own."""
+    if kind == "turn":
+        _drop_since(url, json.loads(name))
+        return
     with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
         if kind == "role":
             exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
@@ -139,6 +144,21 @@ def drop(url: str, kind: str, name: str) -> None:
             connection.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
         else:
             _drop_database(connection, name)
+
+
+def _drop_since(url: str, before: dict[str, list[str]]) -> None:
+    """What a killed page made on the server: what is there now and was not ``before``.
+    Pages take turns on a server, so once this holds the turn, nothing else is making
+    any; a turn not given raises, and the ledger keeps it for the next run."""
+    held = claim_server(url, wait=60)
+    if held is None:
+        raise LookupError(f"{without_password(url)} stayed in use")
+    with held:
+        databases, roles = Server(url, "DATABASE_URL").contents()
+        for name in sorted(databases - set(before["databases"])):
+            drop(url, "database", name)
+        for name in sorted(roles - set(before["roles"])):
+            drop(url, "role", name)
 
 
 def _drop_database(connection: psycopg.Connection[Any], name: str) -> None:
@@ -169,16 +189,20 @@ def reader_server(server: Server, wait: float = SERVER_WAIT) -> Iterator[list[st
     page ends, whatever it created and left is dropped; the yielded list then names it,
     so the run can say what the page left on the reader's server.
     """
-    held = claim(f"server-{hashlib.sha256(server.url.encode()).hexdigest()[:16]}", wait)
+    held = claim_server(server.url, wait)
     if held is None:
         raise LookupError(f"the PostgreSQL server stayed in use by another chapter for {wait:g}s")
     try:
         databases, roles = server.contents()
+        # If the run is killed, its watchdog drops what the page made (reaper.py).
+        turn = json.dumps({"databases": sorted(databases), "roles": sorted(roles)})
+        _record(server, "turn", turn)
         left: list[str] = []
         try:
             yield left
         finally:
             left.extend(_drop_new(server, databases, roles))
+            _forget(server, "turn", turn)
     finally:
         held.close()
 

@@ -7,7 +7,10 @@ has cleaned up itself::
     watch group 4242            a process group: a block, a service
     watch postgres /tmp/x       a PostgreSQL data folder: its server, then the folder
     watch path /tmp/x           a folder
-    forget group 4242           (and forget postgres / forget path)
+    watch turn {"databases": [...], "roles": [...]}
+                                a page's turn on the user's server, and what was there
+                                before it: what appeared since is the page's
+    forget group 4242           (and forget postgres / forget path / ...)
 
 When the engine's end of the pipe closes, however the engine ended (its own exit, an
 exception, SIGKILL from nox or a cancelled CI job), the watchdog stops and removes
@@ -15,7 +18,9 @@ whatever is still watched. It runs in a session of its own and ignores Ctrl-C, s
 signal that stops a run does not stop it first.
 
 Databases and roles on a server of the user's (``DATABASE_URL``, in the watchdog's
-environment as in the engine's) it drops too, with the engine's own psycopg.
+environment as in the engine's) it drops too, with the engine's own psycopg: those the
+engine made, and those a page made in its turn on the server (after taking the turn
+itself, so that no other run's are taken for them).
 
 It keeps what it watches in a ledger, ``$TMPDIR/handbook-runs/<its pid>``, removed when
 it is done. A ledger whose watchdog is gone (killed with the whole job, the machine
@@ -45,8 +50,8 @@ __all__ = ["LEDGERS", "Leftover", "forget", "sweep", "sweep_server", "watch"]
 _GRACE = 3.0
 LEDGERS = Path(tempfile.gettempdir()) / "handbook-runs"
 """One ledger per live watchdog, named by its pid."""
-_KINDS = ("group", "postgres", "path", "database", "role")
-_ON_A_SERVER = ("database", "role")
+_KINDS = ("group", "postgres", "path", "database", "role", "turn")
+_ON_A_SERVER = ("database", "role", "turn")
 
 
 class _Watchdog:
@@ -102,12 +107,17 @@ def sweep_server(drop: Callable[[str, str], None]) -> list[str]:
     DATABASE_URL server; what was dropped."""
     dropped: list[str] = []
     for ledger, watched in _dead_ledgers():
+        kept: dict[str, set[str]] = {kind: set() for kind in _ON_A_SERVER}
         for kind in _ON_A_SERVER:
             for name in sorted(watched[kind]):
-                drop(kind, name)
-                dropped.append(f"{kind} {name}")
+                try:
+                    drop(kind, name)
+                except Exception:  # noqa: BLE001 (the server did not answer, or was busy)
+                    kept[kind].add(name)  # the next run tries again
+                    continue
+                dropped.append(f"{kind} {name}" if kind != "turn" else "what a page made")
         # What is not on a server stays for sweep(), if this run did not sweep first.
-        _write_ledger(ledger, {k: v for k, v in watched.items() if k not in _ON_A_SERVER})
+        _write_ledger(ledger, {**{k: v for k, v in watched.items() if k not in kept}, **kept})
     return dropped
 
 

@@ -115,6 +115,36 @@ def test_a_killed_runs_databases_and_roles_are_dropped_by_its_watchdog() -> None
     assert wait_until(lambda: not _in_a_ledger(f"role {role}"), timeout=10)
 
 
+@pytest.mark.database
+@needs_server
+def test_what_a_killed_page_made_in_its_turn_is_dropped_by_its_watchdog() -> None:
+    """A page makes a role by a visible step (CREATE ROLE shop_app); SIGKILL before its
+    turn ends gives the engine no say, and the watchdog drops what appeared in the turn."""
+    role = f"page_made_{os.getpid()}"
+    engine = subprocess.Popen(
+        [sys.executable, "-c", _IN_A_TURN.format(role=role)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DATABASE_URL": SERVER},
+    )
+    try:
+        made = wait_until(lambda: bool(_on_the_server("-", role, "-")), timeout=30)
+        assert made, "the page never made its role"
+    finally:
+        engine.kill()
+        engine.wait()
+
+    assert wait_until(lambda: not _on_the_server("-", role, "-"), timeout=30), role
+    assert wait_until(lambda: not _in_a_ledger("turn ", prefix=True), timeout=10)
+
+
+_IN_A_TURN = """
+import os, time, psycopg
+from handbook.database import Server, reader_server
+with reader_server(Server(os.environ["DATABASE_URL"], "DATABASE_URL")):
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("CREATE ROLE {role}")
+    time.sleep(300)
+"""
 _WATCHING = """
 import time
 from handbook import reaper
@@ -151,9 +181,11 @@ def _on_the_server(database: str, role: str, owned: str) -> list[str]:
     return [name for (name,) in rows]
 
 
-def _in_a_ledger(line: str) -> bool:
+def _in_a_ledger(line: str, *, prefix: bool = False) -> bool:
+    """A live or dead run's ledger has ``line`` (or a line starting so, with ``prefix``)."""
     for ledger in LEDGERS.glob("[0-9]*"):
         with contextlib.suppress(OSError):
-            if line in ledger.read_text().splitlines():
+            lines = ledger.read_text().splitlines()
+            if any(text == line or (prefix and text.startswith(line)) for text in lines):
                 return True
     return False
