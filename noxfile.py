@@ -25,6 +25,7 @@ ROOT = Path(__file__).parent.resolve()
 sys.path.insert(0, str(ROOT))
 from handbook import reaper  # noqa: E402 (needs the path above)
 from handbook.canary import LINES, prepare, record, results  # noqa: E402
+from handbook.claim import claim_server  # noqa: E402
 from handbook.fresh import fresh_path  # noqa: E402
 from handbook.journey import onboarding_path  # noqa: E402
 from handbook.needs import missing, required  # noqa: E402
@@ -254,7 +255,13 @@ def _mariadb(session: nox.Session) -> None:
     if not lacking:
         # The driver has a requirements file of its own: pip builds it, against libmariadb.
         session.install("-r", "requirements-mariadb.txt")
-        session.run("pytest", *session.posargs, env={"DATABASE_URL": MARIADB_URL + "sample"})
+        # A turn on the server, as a chapter on MariaDB takes (script/test runs sessions
+        # side by side): each drops the databases that appear while it runs.
+        held = claim_server(MARIADB_URL, wait=900)
+        if held is None:
+            session.error(f"the MariaDB server at {MARIADB_URL} stayed in use for 900 s")
+        with held:
+            session.run("pytest", *session.posargs, env={"DATABASE_URL": MARIADB_URL + "sample"})
     elif required():
         session.error(f"the tests on MariaDB cannot run: {'; '.join(lacking)} (CI must run them)")
     else:

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pymysql
 
+from handbook.claim import claim_server
+
 __all__ = [
     "client_settings",
     "mariadb_url",
@@ -23,6 +25,9 @@ __all__ = [
 ]
 
 DEFAULT_URL = "mysql://root@127.0.0.1:3306/"
+SERVER_WAIT = 900.0
+"""How long a page waits for its turn on the server (another chapter's, or the sample
+project's tests on it)."""
 
 
 def mariadb_url() -> str:
@@ -59,21 +64,28 @@ def unavailable_reason(url: str) -> str | None:
 
 
 @contextmanager
-def reader_server(url: str) -> Iterator[list[str]]:
-    """A page's time on the reader's MariaDB server; what it created is dropped after.
+def reader_server(url: str, wait: float = SERVER_WAIT) -> Iterator[list[str]]:
+    """A page's turn on the reader's MariaDB server (pages that share it take turns, as
+    on PostgreSQL); what it created is dropped after.
 
     The yielded list then names the databases the page left behind.
     """
-    before = _databases(url)
-    left: list[str] = []
+    held = claim_server(url, wait)
+    if held is None:
+        raise LookupError(f"the MariaDB server stayed in use by another chapter for {wait:g}s")
     try:
-        yield left
+        before = _databases(url)
+        left: list[str] = []
+        try:
+            yield left
+        finally:
+            new = sorted(_databases(url) - before)
+            with _connect(url) as connection, connection.cursor() as cursor:
+                for name in new:
+                    cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            left.extend(f"database {name}" for name in new)
     finally:
-        new = sorted(_databases(url) - before)
-        with _connect(url) as connection, connection.cursor() as cursor:
-            for name in new:
-                cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        left.extend(f"database {name}" for name in new)
+        held.close()
 
 
 def _databases(url: str) -> frozenset[str]:

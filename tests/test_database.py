@@ -212,3 +212,18 @@ def test_when_pgserver_cannot_start_postgresql_the_error_says_what_initdb_printe
         "No space left on device). Set DATABASE_URL to a "
         "server you run, e.g. postgresql://postgres@127.0.0.1:5432/postgres"
     )
+
+
+def test_pages_on_one_mariadb_server_take_turns_as_on_postgresql() -> None:
+    """A page drops the databases that appear on the server while it runs, so two at
+    once would drop each other's (`CREATE DATABASE django_app` on the Database page)."""
+    from handbook.claim import claim_server  # noqa: PLC0415
+    from handbook.mariadb import reader_server  # noqa: PLC0415
+
+    url = f"mysql://root@127.0.0.1:{free_port()}/"  # the turn is taken before it connects
+    held = claim_server(url, wait=0)
+    assert held is not None
+
+    refused = pytest.raises(LookupError, match=r"^the MariaDB server stayed in use by ")
+    with held, refused, reader_server(url, wait=0.5):
+        pass
