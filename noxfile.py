@@ -406,7 +406,9 @@ def canary(session: nox.Session, line: str) -> None:
     line='lts': Django's newest patch of the pinned line; line='newest': its newest line.
     """
     _install(session, "engine")
-    _, uv, _ = nox.virtualenv.find_uv()
+    found, uv, _ = nox.virtualenv.find_uv()
+    if not found:
+        session.error("the canary makes the locks again with uv: run script/bootstrap")
     python = READER_PYTHONS[-1]
     # Outside the repository: git would take the copy for part of this checkout.
     tmp = Path(tempfile.mkdtemp(prefix="handbook-canary-"))

@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import re
+import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,7 @@ def _relock(lock: Path, name: str, uv: str, python: str | None) -> None:
             f"{name}:2: no `uv pip compile` command in its header, so the canary cannot "
             "make it again: lock it with uv pip compile, which writes one"
         )
-    argv = [uv, *header.group(1).split()[1:], "--upgrade", "--quiet"]
+    argv = [uv, *shlex.split(header.group(1))[1:], "--upgrade", "--quiet"]
     if python:  # the lock's floor replaced by the Python the canary runs
         if "--python-version" in argv:
             at = argv.index("--python-version")
