@@ -9,6 +9,7 @@ nox -s database -- --update rewrite the chapter's output blocks from what ran
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 import secrets
@@ -16,6 +17,7 @@ import shutil
 import socket
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import nox
@@ -23,12 +25,13 @@ import nox
 # The sessions reuse parts of the engine that need only the standard library.
 ROOT = Path(__file__).parent.resolve()
 sys.path.insert(0, str(ROOT))
-from handbook import reaper  # noqa: E402 (needs the path above)
+from handbook import proofs, reaper  # noqa: E402 (needs the path above)
 from handbook.canary import LINES, prepare, record, results  # noqa: E402
 from handbook.claim import claim_server  # noqa: E402
 from handbook.fresh import fresh_path  # noqa: E402
 from handbook.journey import onboarding_path  # noqa: E402
 from handbook.needs import missing, required  # noqa: E402
+from handbook.report import read_report, report_path  # noqa: E402
 from handbook.summary import summary as summary_table  # noqa: E402
 from handbook.versions import read_python, series  # noqa: E402
 from handbook.workspace import copy_as_cloned  # noqa: E402
@@ -95,11 +98,11 @@ _QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
 # The journey runs every page of the onboarding path; the pages off it run on their own.
 OFF_THE_PATH = [slug for slug in CHAPTERS if f"docs/{slug}.md" not in onboarding_path(ROOT)]
 
-nox.options.sessions = [
+PLAIN = [
     "lint",
     "engine",
     "sample",
-    "compat",
+    *(f"compat(python={python!r}, django={django!r})" for python, django in COMPAT),
     "journey",
     *OFF_THE_PATH,
     *(
@@ -112,6 +115,98 @@ nox.options.sessions = [
     "fresh",
     "summary",
 ]
+"""Plain nox's sessions, before those whose last green proof is reused are left out."""
+
+# A fresh machine has none of handbook/needs.py's parts; these sessions meet each of them.
+FRESH_SESSIONS = (
+    "setup(reader='3.10')",  # curl
+    "deployment",  # pgrep, curl, openssl, envsubst, nginx
+    "database(db='sqlite')",  # sqlite3
+    "database(db='mariadb')",  # MariaDB's build tools
+    "site",  # chromium
+)
+
+
+class Inputs:
+    """What each session depends on, hashed once, as this nox found it (handbook/proofs.py)."""
+
+    def __init__(self) -> None:
+        self.path = os.environ.get("PATH", "")
+
+    @functools.cached_property
+    def _every(self) -> list[str]:
+        return proofs.tracked(ROOT)
+
+    @functools.cached_property
+    def _machine(self) -> str:
+        return proofs.machine(self.path, os.environ)
+
+    @functools.cache  # noqa: B019 (one instance, for the whole nox)
+    def digest(self, session: str) -> str:
+        parts = FRESH_SESSIONS if session == "fresh" else ()
+        names = proofs.files(ROOT, session, self._every, parts)
+        return proofs.digest(ROOT, session, names, self._machine)
+
+    def reused(self, session: str) -> str | None:
+        """When ``session`` was last proved green with these inputs, before this nox."""
+        if FORCED or session == "summary":
+            return None
+        date = proofs.reused(ROOT, session, self.digest(session), NOW)
+        return date if date is not None and date < STARTED else None
+
+
+NOW = datetime.datetime.now(datetime.timezone.utc)
+FORCED = proofs.forced(os.environ)
+INPUTS = Inputs()
+REUSED = {session: date for session in PLAIN if (date := INPUTS.reused(session))}
+nox.options.sessions = [session for session in PLAIN if session not in REUSED]
+# Sessions that passed without proving all they check (a part this machine lacks).
+_UNPROVED: set[str] = set()
+
+
+def _proved(function: Callable[..., None]) -> Callable[..., None]:
+    """Keep the session's proof when it passes and proved all it checks: plain nox
+    reuses it while its inputs stay the same (handbook/proofs.py)."""
+
+    @functools.wraps(function)
+    def session_function(session: nox.Session, **parameters: str) -> None:
+        started = _now()
+        function(session, **parameters)
+        # A run whose report is elsewhere (nox -s fresh) is not the handbook's proof.
+        if os.environ.get("HANDBOOK_REPORT") or session.name in _UNPROVED:
+            return
+        if not _green(_report_keys(session.name), started):
+            return
+        proofs.record(ROOT, session.name, INPUTS.digest(session.name), started)
+
+    return session_function
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _report_keys(session: str) -> list[str]:
+    """The report's entries a chapter session writes (handbook/plugin.py names them)."""
+    family, _, parameter = session.partition("(")
+    if family == "journey":
+        return [Path(page).stem for page in onboarding_path(ROOT)]
+    if family not in CHAPTERS:
+        return []
+    value = parameter.partition("=")[2].rstrip(")").strip("'")
+    if family == "setup" and value:
+        return [f"setup[python={value}]"]
+    if family == "database" and value and value != "postgresql":
+        return [f"database[database={value}]"]
+    return [family]
+
+
+def _green(keys: list[str], since: str) -> bool:
+    """Did each of these report entries pass, written since ``since``?"""
+    runs = read_report(report_path(ROOT))["runs"]
+    return all(
+        runs.get(key, {}).get("status") == "passed" and runs[key]["date"] >= since for key in keys
+    )
 
 
 def _install(session: nox.Session, group: str) -> None:
@@ -124,6 +219,7 @@ def _verify(session: nox.Session, *args: str) -> None:
 
 
 @nox.session(python=ENGINE_PYTHON)
+@_proved
 def lint(session: nox.Session) -> None:
     """Format, lint and type-check the engine, its tests and this file."""
     _install(session, "lint")
@@ -133,6 +229,7 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session(python=ENGINE_PYTHON)
+@_proved
 def engine(session: nox.Session) -> None:
     """Run the engine's own tests (fixture chapters through pytester).
 
@@ -157,6 +254,7 @@ def chapters(session: nox.Session) -> None:
 
 
 @nox.session(python=ENGINE_PYTHON)
+@_proved
 def journey(session: nox.Session) -> None:
     """Follow docs/index.md's onboarding path as one reader on one machine, in order."""
     _verify(session, "--journey", *onboarding_path(ROOT))
@@ -169,6 +267,7 @@ def _chapter_session(slug: str, summary: str) -> None:
 
     chapter.__doc__ = f"Verify docs/{slug}.md: {summary}."
     chapter.__name__ = slug
+    chapter = _proved(chapter)
     if slug in VARIANTS:
         name, _, values = VARIANTS[slug]
         chapter = nox.parametrize(name, values)(chapter)
@@ -180,6 +279,7 @@ for _slug, _summary in CHAPTERS.items():
 
 
 @nox.session(python=ENGINE_PYTHON)
+@_proved
 def sample(session: nox.Session) -> None:
     """Test the sample project on SQLite, PostgreSQL and MariaDB; lint and check it."""
     work = _sample_copy(session)
@@ -223,6 +323,7 @@ def sample(session: nox.Session) -> None:
 
 @nox.session
 @nox.parametrize(("python", "django"), COMPAT)
+@_proved
 def compat(session: nox.Session, django: str) -> None:
     """Run the sample project's tests on one (Python, Django) pair, on SQLite."""
     work = _sample_copy(session)
@@ -266,6 +367,7 @@ def _mariadb(session: nox.Session) -> None:
         session.error(f"the tests on MariaDB cannot run: {'; '.join(lacking)} (CI must run them)")
     else:
         session.warn(f"the tests on MariaDB: not proved on this machine: {'; '.join(lacking)}")
+        _UNPROVED.add(session.name)
 
 
 def _answers(url: str) -> bool:
@@ -305,6 +407,7 @@ def _mkdocs_env(*, plain: bool = False) -> dict[str, str | None]:
 
 
 @nox.session(python=ENGINE_PYTHON)
+@_proved
 def docs(session: nox.Session) -> None:
     """Lint the GitHub workflows; build the site strictly into site/ (warnings fail)."""
     _install(session, "docs")
@@ -322,6 +425,7 @@ def _lint_workflows(session: nox.Session) -> None:
 
 
 @nox.session(python=ENGINE_PYTHON)
+@_proved
 def site(session: nox.Session) -> None:
     """Check the site in Debian's chromium: as built here, as published, and versioned.
 
@@ -339,7 +443,8 @@ def site(session: nox.Session) -> None:
 @nox.session(python=False)
 def summary(session: nox.Session) -> None:
     """One screen: per chapter verified by this nox, what was proved and what was not."""
-    print(summary_table(ROOT / "build" / "verification.json", STARTED))
+    reused = {key: date for name, date in REUSED.items() for key in _report_keys(name) or [name]}
+    print(summary_table(ROOT / "build" / "verification.json", STARTED, reused))
 
 
 def _need(session: nox.Session, name: str) -> None:
@@ -352,17 +457,8 @@ def _need(session: nox.Session, name: str) -> None:
         session.skip(message)
 
 
-# A fresh machine has none of handbook/needs.py's parts; these sessions meet each of them.
-FRESH_SESSIONS = (
-    "setup(reader='3.10')",  # curl
-    "deployment",  # pgrep, curl, openssl, envsubst, nginx
-    "database(db='sqlite')",  # sqlite3
-    "database(db='mariadb')",  # MariaDB's build tools
-    "site",  # chromium
-)
-
-
 @nox.session(python=False)
+@_proved
 def fresh(session: nox.Session) -> None:
     """Verify as a fresh machine would, with only core utilities, git and Python on PATH:
     the sessions pass, saying what they could not prove; under CI they fail."""

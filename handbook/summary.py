@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +19,31 @@ COLUMNS = ("passed", "emulated", "shown", "not proved", "failed", "not run")
 _WIDTH = 34
 
 
-def summary(report: Path, since: str) -> str:
-    """The table of the runs in ``report`` dated ``since`` (ISO 8601) or later."""
+def summary(report: Path, since: str, reused: Mapping[str, str] | None = None) -> str:
+    """The table of the runs in ``report`` dated ``since`` (ISO 8601) or later.
+
+    ``reused``: what this nox reused, its inputs unchanged since its last green proof
+    (handbook/proofs.py), with that proof's date: report entries, shown in the table as
+    ``reused``, and sessions that write none.
+    """
+    reused = reused or {}
     try:
         runs: dict[str, Any] = json.loads(report.read_text())["runs"]
     except (OSError, ValueError, KeyError):
-        return f"no chapter was verified: {report} is missing or unreadable"
+        if not reused:
+            return f"no chapter was verified: {report} is missing or unreadable"
+        runs = {}
     now = {key: run for key, run in runs.items() if run["date"] >= since}
-    lines = [_header(), *_rows(now)]
-    lines.append(_row("total", _total(now.values()), sum(r["duration"] for r in now.values())))
+    kept = {key: {**runs[key], "status": "reused"} for key in reused if key in runs}
+    shown = {**now, **kept}
+    lines = [_header(), *_rows(now), *_rows(kept)]
+    lines.append(_row("total", _total(shown.values()), sum(r["duration"] for r in shown.values())))
     lines += _not_proved(now)
-    earlier = sorted(key for key in runs if key not in now)
+    if reused:
+        lines.append("reused, their inputs unchanged since their last green proof:")
+        lines += [f"  {name}: from {date}" for name, date in sorted(reused.items())]
+        lines.append("  (HANDBOOK_FORCE=1 nox proves everything again)")
+    earlier = sorted(key for key in runs if key not in shown)
     if earlier:
         dates = ", ".join(f"{key} {runs[key]['date'][:10]}" for key in earlier)
         lines.append(textwrap.fill(f"earlier runs, not repeated by this nox: {dates}", 100))

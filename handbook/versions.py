@@ -32,13 +32,30 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["PIN_FILES", "Python", "VersionError", "pins", "read_python", "series", "variables"]
+__all__ = [
+    "PIN_FILES",
+    "SOURCES",
+    "Python",
+    "VersionError",
+    "pins",
+    "read_python",
+    "series",
+    "variables",
+]
 
 PIN_FILES = (
     "sample_project/requirements.txt",
     "sample_project/requirements-dev.txt",
     "requirements-nox.txt",
 )
+SOURCES = (
+    *PIN_FILES,
+    "sample_project/requirements.in",
+    "sample_project/Dockerfile",
+    "sample_project/docker-compose.yml",
+    "versions.toml",
+)
+"""Every file the versions a page names are read from (handbook/proofs.py hashes them)."""
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PYTHON_IMAGE = re.compile(r"^FROM\s+python:(\d+\.\d+)[-\s]", re.M)
