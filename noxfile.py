@@ -134,7 +134,7 @@ class Inputs:
         self.path = os.environ.get("PATH", "")
 
     @functools.cached_property
-    def _every(self) -> list[str]:
+    def _every(self) -> list[str] | None:
         return proofs.tracked(ROOT)
 
     @functools.cached_property
@@ -142,16 +142,20 @@ class Inputs:
         return proofs.machine(self.path, os.environ)
 
     @functools.cache  # noqa: B019 (one instance, for the whole nox)
-    def digest(self, session: str) -> str:
+    def digest(self, session: str) -> str | None:
+        """The digest of ``session``'s inputs; None outside a git checkout."""
+        if self._every is None:
+            return None
         parts = FRESH_SESSIONS if session == "fresh" else ()
         names = proofs.files(ROOT, session, self._every, parts)
         return proofs.digest(ROOT, session, names, self._machine)
 
     def reused(self, session: str) -> str | None:
         """When ``session`` was last proved green with these inputs, before this nox."""
-        if FORCED or session == "summary":
+        inputs = self.digest(session) if not FORCED and session != "summary" else None
+        if inputs is None:
             return None
-        date = proofs.reused(ROOT, session, self.digest(session), NOW)
+        date = proofs.reused(ROOT, session, inputs, NOW)
         return date if date is not None and date < STARTED else None
 
 
@@ -175,9 +179,9 @@ def _proved(function: Callable[..., None]) -> Callable[..., None]:
         # A run whose report is elsewhere (nox -s fresh) is not the handbook's proof.
         if os.environ.get("HANDBOOK_REPORT") or session.name in _UNPROVED:
             return
-        if not _green(_report_keys(session.name), started):
-            return
-        proofs.record(ROOT, session.name, INPUTS.digest(session.name), started)
+        inputs = INPUTS.digest(session.name)
+        if inputs is not None and _green(_report_keys(session.name), started):
+            proofs.record(ROOT, session.name, inputs, started)
 
     return session_function
 

@@ -83,13 +83,17 @@ def forced(environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def tracked(root: Path) -> list[str]:
-    """The files git tracks or would track (not ignored), as paths from ``root``."""
+def tracked(root: Path) -> list[str] | None:
+    """The files git tracks or would track (not ignored), as paths from ``root``; None
+    outside a git checkout (a downloaded archive), where nothing is reused."""
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=root, capture_output=True, check=True,
-    ).stdout.decode()  # fmt: skip
-    return sorted(name for name in set(listed.split("\0")) if name and (root / name).is_file())
+        cwd=root, capture_output=True, check=False,
+    )  # fmt: skip
+    if listed.returncode != 0:
+        return None
+    names = set(listed.stdout.decode().split("\0"))
+    return sorted(name for name in names if name and (root / name).is_file())
 
 
 def includes(root: Path, page: str) -> set[str]:

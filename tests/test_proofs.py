@@ -42,6 +42,7 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _digests(root: Path) -> dict[str, str]:
     every = proofs.tracked(root)
+    assert every is not None
     machine = proofs.machine(os.environ["PATH"], os.environ)
     return {
         session: proofs.digest(root, session, proofs.files(root, session, every), machine)
@@ -156,6 +157,12 @@ def test_a_green_proof_is_reused_only_with_the_same_inputs_and_while_young(
     assert set(json.loads((tmp_path / "build" / "proofs.json").read_text())) == {"git", "lint"}
 
 
+def test_outside_a_git_checkout_nothing_is_listed_so_nothing_is_reused(tmp_path: Path) -> None:
+    (tmp_path / "noxfile.py").write_text("")
+
+    assert proofs.tracked(tmp_path) is None
+
+
 def test_force_and_ci_prove_everything() -> None:
     assert proofs.forced({}) is None
     assert proofs.forced({"CI": "false", "HANDBOOK_FORCE": "0"}) is None
@@ -170,7 +177,9 @@ def test_plain_nox_leaves_out_a_session_proved_green_until_its_inputs_change(
     """The real noxfile, in the copy: `nox -s lint` passes, so plain nox reuses it; the
     summary says from when; an edit to a file it reads, or HANDBOOK_FORCE, brings it back."""
     nox = str(ENGINE_ROOT / ".nox" / "tools" / "bin" / "nox")
-    env = {key: value for key, value in os.environ.items() if key not in ("CI", "HANDBOOK_FORCE")}
+    # As a maintainer's shell: not forced, and not inside another nox's run (script/test).
+    outer = ("CI", "HANDBOOK_FORCE", "HANDBOOK_STARTED")
+    env = {key: value for key, value in os.environ.items() if key not in outer}
 
     def plain(**extra: str) -> list[str]:
         listed = subprocess.run(
