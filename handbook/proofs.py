@@ -17,8 +17,11 @@ What is hashed (:func:`files` and :func:`machine`):
   the page clones it (it names ``project.repository``): the sample's locks are its pins;
 - the journey: the union of its pages'; ``fresh``: the union of the sessions it runs;
 - ``sample`` and ``compat``: the sample project; ``lint``: the tests too;
-- ``engine``, ``docs``, ``site``: every file git tracks or would track (the engine's
-  tests read the pages, the site shows the sample project's files);
+- ``docs``, ``site``: every file git tracks or would track (the site shows the sample
+  project's files, the docs session runs the tests that read the pages);
+- ``engine``: every file but the pages (``docs/*.md``, except ``docs/index.md``, which
+  ``noxfile.py`` reads): the tests that read the pages are marked ``pages`` and run in
+  the docs session;
 - the machine: each Python and program a page may call (its path, size and mtime, so an
   upgrade counts), the variables that choose servers and strictness, the platform.
 
@@ -64,8 +67,10 @@ pages use change under them, and the scheduled CI run proves everything daily an
 STORE = Path("build") / "proofs.json"
 ENGINE = ("handbook/", "noxfile.py", "pyproject.toml", *SOURCES)
 SAMPLE = "sample_project/"
-WHOLE = ("engine", "docs", "site")
+WHOLE = ("docs", "site")
 """Sessions whose inputs are the whole tree."""
+PAGES = re.compile(r"docs/(?!index\.md$)[^/]+\.md$")
+"""The pages the engine's own tests do not read (those that do are marked ``pages``)."""
 ENVIRONMENT = ("CI", "DATABASE_URL", "MARIADB_URL", "HANDBOOK_REPORT", "PIP_INDEX_URL")
 """Variables that change what a session proves, or against which server."""
 PROGRAMS = ("bash", "git", "python3.10", "python3.11", "python3.12", "python3.13")
@@ -119,19 +124,24 @@ def files(root: Path, session: str, every: list[str], parts: Iterable[str] = ())
     engine = {name for name in every if name.startswith(ENGINE)}
     sample = {name for name in every if name.startswith(SAMPLE)}
     if family in WHOLE:
-        return set(every)
-    if family == "lint":
-        return engine | {name for name in every if name.startswith("tests/")}
-    if family in ("sample", "compat"):
-        return engine | sample
-    if family == "journey":
-        return engine.union(*(_page(root, page, sample) for page in onboarding_path(root)))
-    if parts:
-        return engine.union(*(files(root, part, every) for part in parts))
-    page = f"docs/{family}.md"
-    if page not in every:
-        raise LookupError(f"no inputs known for the session {session!r}: {page} is not a page")
-    return engine | _page(root, page, sample)
+        own = set(every)
+    elif family == "engine":
+        own = {name for name in every if not PAGES.match(name)}
+    elif family == "lint":
+        own = {name for name in every if name.startswith("tests/")}
+    elif family in ("sample", "compat"):
+        own = sample
+    elif family == "journey":
+        own = set().union(*(_page(root, page, sample) for page in onboarding_path(root)))
+    elif parts:
+        own = set().union(*(files(root, part, every) for part in parts))
+    elif f"docs/{family}.md" in every:
+        own = _page(root, f"docs/{family}.md", sample)
+    else:
+        raise LookupError(
+            f"no inputs known for the session {session!r}: docs/{family}.md is not a page"
+        )
+    return engine | own
 
 
 def _page(root: Path, page: str, sample: set[str]) -> set[str]:

@@ -17,6 +17,11 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     config.addinivalue_line("markers", "database: needs PostgreSQL (127.0.0.1:5432 or pgserver)")
     config.addinivalue_line("markers", "slow: takes more than a few seconds (installs packages)")
+    config.addinivalue_line(
+        "markers",
+        "pages: reads the handbook's own pages (docs/*.md); run by the docs session, not the "
+        "engine's, whose reuse does not hash the pages (handbook/proofs.py)",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -125,6 +125,7 @@ def test_the_readme_names_every_need_and_how_to_install_it() -> None:
         assert (f"`{need.macos}`" if need.macos else MACOS_HAS_IT) in line, line
 
 
+@pytest.mark.pages
 def test_the_prerequisites_script_checks_what_the_pages_need() -> None:
     """A reader learns on the prerequisites page what the engine would find missing."""
     declared = _declared()
@@ -135,6 +136,7 @@ def test_the_prerequisites_script_checks_what_the_pages_need() -> None:
         assert not lacking, f"{where} needs {name}; {SCRIPT} does not check {lacking}"
 
 
+@pytest.mark.pages
 def test_a_page_declares_a_need_at_or_before_its_first_use() -> None:
     """Otherwise a machine without it fails the page ("nginx: command not found") instead
     of saying what was not proved and what to install."""

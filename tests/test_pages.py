@@ -17,6 +17,8 @@ from handbook.config import snippet_config
 from handbook.directive import _COMMON, _OPTIONS, SHELL_LANGUAGES, Kind
 from handbook.service import Probe
 
+pytestmark = pytest.mark.pages
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md"))
 CLONE = "git clone https://"

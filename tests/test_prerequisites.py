@@ -423,10 +423,12 @@ def assert_all_checked(root: Path) -> None:
     assert not missing, explain(missing)
 
 
+@pytest.mark.pages
 def test_every_program_the_pages_call_is_checked_by_the_prerequisites_script() -> None:
     assert_all_checked(ROOT)
 
 
+@pytest.mark.pages
 def test_the_scan_parses_every_command() -> None:
     """No line falls back to its first word: bashlex (after normalise) parses them all."""
     fallbacks = scan_pages(ROOT).fallbacks
@@ -438,6 +440,7 @@ def test_the_scan_parses_every_command() -> None:
     )
 
 
+@pytest.mark.pages
 def test_the_scan_finds_the_programs_a_reader_types() -> None:
     """A sanity floor: the scan sees the tools the deployment and rollback pages use."""
     names = {use.name for use in scan_pages(ROOT).uses}

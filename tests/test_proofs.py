@@ -22,6 +22,8 @@ from handbook.source import read_source
 from handbook.workspace import copy_as_cloned
 from tests.chapters import ENGINE_ROOT
 
+pytestmark = pytest.mark.pages
+
 # Plain nox's sessions whose inputs are a page (noxfile.py's CHAPTERS), and the others.
 PAGES = sorted(path.stem for path in (ENGINE_ROOT / "docs").glob("*.md"))
 COMPAT = "compat(python='3.12', django='5.2')"
@@ -68,7 +70,8 @@ def _cloning() -> set[str]:
     return {slug for slug in PAGES if "project.repository" in (docs / f"{slug}.md").read_text()}
 
 
-WHOLE = {"engine", "docs", "site"}
+WHOLE = {"docs", "site"}
+"""Sessions that read every file; the engine reads every file but the pages."""
 
 
 def test_a_sample_file_a_page_includes_moves_that_page_and_those_that_clone_the_project(
@@ -79,13 +82,13 @@ def test_a_sample_file_a_page_includes_moves_that_page_and_those_that_clone_the_
     # setup.md includes it without cloning; git.md neither includes nor clones it.
     assert "setup" not in _cloning()
     expected = _cloning() | {"setup", "journey", "sample", COMPAT}
-    assert moved == expected | WHOLE
+    assert moved == expected | WHOLE | {"engine"}
 
 
 def test_a_snippet_moves_only_the_page_that_includes_it(repository: Path) -> None:
     moved = _moved(repository, "snippets/check-branch-name.sh")
 
-    assert moved == {"git", "journey"} | WHOLE
+    assert moved == {"git", "journey", "engine"} | WHOLE
     assert "git" in ON_THE_PATH
 
 
@@ -94,15 +97,20 @@ def test_a_pin_or_the_engine_moves_every_session(repository: Path) -> None:
         assert _moved(repository, name) == set(SESSIONS), name
 
 
-def test_a_page_moves_its_chapter_and_what_reads_every_page(repository: Path) -> None:
+def test_a_page_moves_its_chapter_and_the_sessions_that_read_every_page(
+    repository: Path,
+) -> None:
+    """Not the engine's tests: those that read the pages are marked and run in docs."""
     sentence = "\nA sentence.\n"
     assert _moved(repository, "docs/git.md", sentence) == {"git", "journey"} | WHOLE
     assert _moved(repository, "docs/contributing.md", sentence) == {"contributing"} | WHOLE
+    # The home page holds the onboarding path, which noxfile.py reads.
+    assert _moved(repository, "docs/index.md", sentence) == {"index", "journey", "engine"} | WHOLE
 
 
 def test_a_change_elsewhere_moves_no_chapter(repository: Path) -> None:
-    assert _moved(repository, "README.md") == WHOLE
-    assert _moved(repository, "tests/test_summary.py") == {"lint"} | WHOLE
+    assert _moved(repository, "README.md") == {"engine"} | WHOLE
+    assert _moved(repository, "tests/test_summary.py") == {"lint", "engine"} | WHOLE
 
 
 def test_a_new_file_counts_before_it_is_committed(repository: Path) -> None:

@@ -9,10 +9,13 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from handbook.journey import onboarding_path
 from handbook.site_macros import nav_pages
+
+pytestmark = pytest.mark.pages
 
 ROOT = Path(__file__).resolve().parent.parent
 # Pages that are not chapters: nothing on them is run.

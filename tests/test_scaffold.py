@@ -10,6 +10,8 @@ import pytest
 from handbook.scaffold import scaffold
 from tests.test_registration import ROOT, chapters, nav
 
+pytestmark = pytest.mark.pages
+
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
