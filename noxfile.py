@@ -570,10 +570,10 @@ def new(session: nox.Session) -> None:
 @nox.session(python=ENGINE_PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Measure the engine: a block, a service, a database, a page's block beside
-    byexample's; list chapter wall times."""
+    byexample's; list chapter wall times. -- --nox also times whole verifications."""
     _install(session, "engine")
     _install(session, "bench")
-    session.run("python", "-m", "handbook.bench")
+    session.run("python", "-m", "handbook.bench", *session.posargs)
 
 
 @nox.session(python=ENGINE_PYTHON, default=False)

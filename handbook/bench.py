@@ -10,12 +10,15 @@ Measures, on this machine:
 - a block through the whole plugin, beside byexample on the same examples
   (``handbook/bench_pages.py``);
 
-and lists each chapter's last wall time from ``build/verification.json``. Results go to
-stdout and ``build/bench.json``.
+and lists each chapter's last wall time from ``build/verification.json``. With ``--nox``,
+also whole verifications: forced, with nothing changed, with one page edited
+(``handbook/bench_nox.py``, about ten minutes). Results go to stdout and
+``build/bench.json``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import socket
 import statistics
@@ -24,6 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from handbook.bench_nox import timed_runs
 from handbook.bench_pages import BLOCKS, per_block
 from handbook.chapter import load_chapter
 from handbook.config import snippet_config
@@ -39,7 +43,12 @@ __all__ = ["main"]
 ROUNDS = 20
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m handbook.bench", description=__doc__)
+    parser.add_argument(
+        "--nox", action="store_true", help="also time whole verifications (handbook/bench_nox.py)"
+    )
+    args = parser.parse_args(argv)
     root = Path.cwd()
     results: dict[str, object] = {"rounds": ROUNDS}
     results["read_pages_ms"] = _timed(lambda: _read_pages(root), rounds=5)
@@ -59,6 +68,8 @@ def main() -> int:
     results["page_block_ms"] = per_block(root)
     runs = read_report(report_path(root))["runs"]
     results["chapters_s"] = {key: run["duration"] for key, run in runs.items()}
+    if args.nox:
+        results["nox_s"] = timed_runs(root)
     _print(results)
     path = root / "build" / "bench.json"
     path.parent.mkdir(exist_ok=True)
@@ -129,6 +140,13 @@ def _print(results: dict[str, object]) -> None:
         print("\nchapter wall time (s), from build/verification.json:")
         for key, seconds in chapters.items():
             print(f"  {key:<34} {seconds:>8}")
+    runs = results.get("nox_s")
+    if isinstance(runs, dict):
+        print("\nscript/test (plain nox's sessions, two at a time), in a copy (s):")
+        for name, run in runs.items():
+            print(
+                f"  {name.replace('_', ' '):<34} {run['seconds']:>8}  {', '.join(run['sessions'])}"
+            )
 
 
 if __name__ == "__main__":

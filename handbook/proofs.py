@@ -65,6 +65,8 @@ MAX_AGE = datetime.timedelta(days=7)
 """A proof older than this is made again: the package index and the servers the
 pages use change under them, and the scheduled CI run proves everything daily anyway."""
 STORE = Path("build") / "proofs.json"
+KEPT = 8
+"""Green proofs kept per session, each with other inputs (other branches, say)."""
 ENGINE = ("handbook/", "noxfile.py", "pyproject.toml", *SOURCES)
 SAMPLE = "sample_project/"
 WHOLE = ("docs", "site")
@@ -173,38 +175,47 @@ def digest(root: Path, session: str, names: Iterable[str], machine: str) -> str:
     return total.hexdigest()
 
 
-def _read(root: Path) -> dict[str, dict[str, str]]:
+def _read(root: Path) -> dict[str, list[dict[str, str]]]:
+    """Each session's green proofs, newest first."""
     try:
         data = json.loads((root / STORE).read_text())
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    # A store from before proofs were kept per branch held one proof, not a list.
+    return {
+        session: [kept] if isinstance(kept, dict) else [p for p in kept if isinstance(p, dict)]
+        for session, kept in data.items()
+        if isinstance(kept, dict | list)
+    }
 
 
 def reused(root: Path, session: str, inputs: str, now: datetime.datetime) -> str | None:
-    """The date of ``session``'s last green proof, when it had these ``inputs`` and is
-    younger than :data:`MAX_AGE`; None when it must be proved."""
-    proof = _read(root).get(session)
-    if not proof or proof.get("inputs") != inputs:
-        return None
-    date = proof.get("date", "")
-    try:
-        if now - datetime.datetime.fromisoformat(date) > MAX_AGE:
+    """The date of ``session``'s green proof with these ``inputs``, when it is younger
+    than :data:`MAX_AGE`; None when the session must be proved."""
+    for proof in _read(root).get(session, []):
+        if proof.get("inputs") != inputs:
+            continue
+        try:
+            age = now - datetime.datetime.fromisoformat(proof.get("date", ""))
+        except ValueError:
             return None
-    except ValueError:
-        return None
-    return date
+        return proof["date"] if age <= MAX_AGE else None
+    return None
 
 
 def record(root: Path, session: str, inputs: str, date: str) -> None:
-    """Keep ``session``'s green proof, made at ``date`` with these ``inputs``."""
+    """Keep ``session``'s green proof, made at ``date`` with these ``inputs``, beside the
+    :data:`KEPT` newest others: switching back to a branch reuses its proofs."""
     store = root / STORE
     store.parent.mkdir(parents=True, exist_ok=True)
     # Sessions end side by side (script/test): one writer at a time, none lost.
     with (store.parent / ".proofs.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         proofs = _read(root)
-        proofs[session] = {"inputs": inputs, "date": date}
+        others = [p for p in proofs.get(session, []) if p.get("inputs") != inputs]
+        proofs[session] = [{"inputs": inputs, "date": date}, *others][:KEPT]
         temporary = store.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(dict(sorted(proofs.items())), indent=2) + "\n")
         os.replace(temporary, store)
