@@ -449,7 +449,11 @@ def site(session: nox.Session) -> None:
     _install(session, "docs")
     _install(session, "browser")
     session.run("mkdocs", "build", "--strict", "--quiet", env=_mkdocs_env(plain=True))
-    session.run("pytest", "tests/browser", "-v", *session.posargs)
+    # Two browsers, a test file each: the site runs last, alone, so both cores are free.
+    session.run(
+        "pytest", "tests/browser", "-v", "--numprocesses", "2", "--dist", "loadfile",
+        *session.posargs,
+    )  # fmt: skip
 
 
 @nox.session(python=False)

@@ -76,7 +76,9 @@ class Service:
     name: str
     where: str
     log: Path
-    process: sh.RunningCommand
+    # Not in repr: sh's repr of a running command waits for it to end, and pytest shows
+    # the repr of a traceback's arguments, so an interrupted chapter's report hung on it.
+    process: sh.RunningCommand = field(repr=False)
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""

@@ -168,3 +168,24 @@ def test_a_wait_for_a_port_another_chapter_holds_is_told(handbook: Handbook) -> 
             "give each chapter ports of its own (docs/contributing.md, Ports)",
         ]
     )
+
+
+def test_a_running_services_repr_does_not_wait_for_it_to_end(tmp_path: Path) -> None:
+    """pytest shows a traceback's arguments by their repr; sh's repr of a running command
+    waits for it to end, so an interrupted chapter's report hung until its deadline."""
+    import sh  # noqa: PLC0415 (the engine's dependency, only here)
+
+    from handbook.service import Service  # noqa: PLC0415
+
+    process = sh.sleep("30", _bg=True, _bg_exc=False)
+    try:
+        service = Service("web", "docs/x.md:3", tmp_path / "log", process)
+        said: list[str] = []
+        reading = threading.Thread(target=lambda: said.append(repr(service)), daemon=True)
+        reading.start()
+        reading.join(timeout=5)
+
+        assert said, "repr(Service) still waiting after 5 s"
+        assert said[0].startswith("Service(name='web', where='docs/x.md:3'")
+    finally:
+        process.kill()
