@@ -177,8 +177,9 @@ def _proved(function: Callable[..., None]) -> Callable[..., None]:
     def session_function(session: nox.Session, **parameters: str) -> None:
         started = _now()
         function(session, **parameters)
-        # A run whose report is elsewhere (nox -s fresh) is not the handbook's proof.
-        if os.environ.get("HANDBOOK_REPORT") or session.name in _UNPROVED:
+        # Not kept: a run given arguments (a selection, --update) proves less or other
+        # than plain nox's; a run whose report is elsewhere (fresh) is not the proof.
+        if session.posargs or os.environ.get("HANDBOOK_REPORT") or session.name in _UNPROVED:
             return
         inputs = INPUTS.digest(session.name)
         if inputs is not None and _green(_report_keys(session.name), started):

@@ -44,6 +44,13 @@ def test_plain_nox_leaves_out_a_session_proved_green_until_its_inputs_change(
         return [session["session"] for session in json.loads(listed.stdout)]
 
     assert "lint" in plain()
+    # A run given arguments (here, a selection of the engine's tests) is not kept.
+    selection = subprocess.run(
+        [nox, "-s", "engine", "--", "tests/test_summary.py"],
+        cwd=repository, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert selection.returncode == 0, selection.stdout[-3000:] + selection.stderr[-3000:]
+    assert "engine" in plain()
     lint = subprocess.run(
         [nox, "-s", "lint"], check=False, cwd=repository, env=env, capture_output=True, text=True
     )
