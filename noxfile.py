@@ -30,6 +30,7 @@ from handbook.canary import LINES, prepare, record, results  # noqa: E402
 from handbook.claim import claim_server  # noqa: E402
 from handbook.fresh import fresh_path  # noqa: E402
 from handbook.journey import onboarding_path  # noqa: E402
+from handbook.mariadb import SERVER_WAIT, mariadb_url  # noqa: E402
 from handbook.needs import missing, required  # noqa: E402
 from handbook.report import read_report, report_path  # noqa: E402
 from handbook.summary import summary as summary_table  # noqa: E402
@@ -90,7 +91,7 @@ SAMPLE = Path("sample_project")
 # the newest Django on the Pythons it supports.
 DJANGO_SERIES = series(ROOT, "django")
 COMPAT = [(python, DJANGO_SERIES) for python in READER_PYTHONS] + [("3.12", "6"), ("3.13", "6")]
-MARIADB_URL = os.environ.get("MARIADB_URL", "mysql://root@127.0.0.1:3306/")
+MARIADB_URL = mariadb_url()
 
 # Material prints a banner about MkDocs 2 on every build; we read it once.
 _QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
@@ -368,9 +369,11 @@ def _mariadb(session: nox.Session) -> None:
         session.install("-r", "requirements-mariadb.txt")
         # A turn on the server, as a chapter on MariaDB takes (script/test runs sessions
         # side by side): each drops the databases that appear while it runs.
-        held = claim_server(MARIADB_URL, wait=900)
+        held = claim_server(MARIADB_URL, wait=SERVER_WAIT)
         if held is None:
-            session.error(f"the MariaDB server at {MARIADB_URL} stayed in use for 900 s")
+            session.error(
+                f"the MariaDB server at {MARIADB_URL} stayed in use for {SERVER_WAIT:.0f} s"
+            )
         with held:
             session.run("pytest", *session.posargs, env={"DATABASE_URL": MARIADB_URL + "sample"})
     elif required():

@@ -10,13 +10,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
-
-import pymysql
 
 from handbook.claim import claim_server
 
+if TYPE_CHECKING:  # the driver is imported where it connects: noxfile.py reads the URL
+    import pymysql
+
 __all__ = [
+    "DEFAULT_URL",
+    "SERVER_WAIT",
     "client_settings",
     "mariadb_url",
     "reader_server",
@@ -56,6 +60,8 @@ def server_version(url: str) -> str:
 
 def unavailable_reason(url: str) -> str | None:
     """Why no database can be made on the server at ``url``, or None when one can."""
+    import pymysql  # noqa: PLC0415 (see the import above)
+
     try:
         _connect(url).close()
     except pymysql.MySQLError as error:
@@ -95,6 +101,8 @@ def _databases(url: str) -> frozenset[str]:
 
 
 def _connect(url: str) -> pymysql.connections.Connection[pymysql.cursors.Cursor]:
+    import pymysql  # noqa: PLC0415 (see the import above)
+
     parts = urlsplit(url)
     return pymysql.connect(
         host=parts.hostname or "127.0.0.1",
