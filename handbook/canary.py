@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from handbook.report import broke_at, read_report
+from handbook.status import Status
 from handbook.versions import pins
 from handbook.workspace import copy_as_cloned
 
@@ -52,7 +53,7 @@ LOCKS = (  # in the order they constrain each other (-c requirements.txt)
     "requirements-nox.txt",
 )
 SCHEMA = 1
-_PASSES = {"passed": "passes", "not proved": "not proved here"}
+_PASSES = {Status.PASSED: "passes", Status.NOT_PROVED: "not proved here"}
 _HEADER = re.compile(r"^#\s+(uv pip compile .+)$", re.M)
 _PIN_LINE = re.compile(r"^[A-Za-z0-9]", re.M)
 _TOOL = re.compile(r'^(?P<name>[A-Za-z0-9._-]+) = "(?P<version>[^"]+)"', re.M)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from handbook.report import broke_at
+from handbook.status import Status
 
 __all__ = ["failures", "main", "markdown"]
 
@@ -26,7 +27,7 @@ def failures(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The failed runs of every report, by chapter and variant."""
     runs = [run for report in reports for run in report.get("runs", {}).values()]
     return sorted(
-        (run for run in runs if run.get("status") == "failed"),
+        (run for run in runs if run.get("status") == Status.FAILED),
         key=lambda run: (run["chapter"], run.get("variant") or ""),
     )
 

@@ -21,6 +21,7 @@ from handbook.block import Block
 from handbook.directive import Kind
 from handbook.failure import Failure, excerpt, tail
 from handbook.service import DEFAULT_READY, NotReady, Probe
+from handbook.status import Status
 
 if TYPE_CHECKING:
     from handbook.run import ChapterRun
@@ -35,7 +36,7 @@ _LINT = ExamplesConfig(line_length=88, quotes="double", isort=True, ruff_select=
 class Outcome:
     """How a block ended, when it did not fail."""
 
-    status: str
+    status: Status
     """passed, shown, emulated or not proved (this machine lacks what the block needs)."""
     reason: str | None = None
 
@@ -59,9 +60,9 @@ def run_block(run: ChapterRun, block: Block) -> Outcome:
         )
     expected = _expected_status(block)
     if expected is None and result.status == 0:
-        return Outcome("passed")
+        return Outcome(Status.PASSED)
     if expected is not None and result.status != 0 and expected in ("any", str(result.status)):
-        return Outcome("passed")
+        return Outcome(Status.PASSED)
     if expected is None and result.unset is not None:
         problem = _unset_problem(result.unset)
         marked = result.failed_line - 1 if result.failed_line else None
@@ -110,17 +111,17 @@ def start_background(run: ChapterRun, block: Block) -> Outcome:
         run.services.start(name, block.where(), block.code, probe, deadline)
     except NotReady as error:
         raise Failure(_report(run, block, str(error), "")) from None
-    return Outcome("passed")
+    return Outcome(Status.PASSED)
 
 
 def check_output(run: ChapterRun, block: Block) -> Outcome:
     """Compare the previous run block's output with this block."""
     actual = run.last_output or ""
     if output.matches(block.code, actual):
-        return Outcome("passed")
+        return Outcome(Status.PASSED)
     if run.options.update:
         run.update_block(block, block.as_written(output.updated(block.code, actual)))
-        return Outcome("passed", "updated from the run (--update)")
+        return Outcome(Status.PASSED, "updated from the run (--update)")
     difference = output.diff(block.code, actual, block.where())
     first = block.where(output.first_difference(block.code, actual))
     raise Failure(
@@ -144,7 +145,7 @@ def handle_file(run: ChapterRun, block: Block) -> Outcome:
             if not diff:  # the same lines: only blank lines at the end differ
                 diff = f"(page ends {block.code[-2:]!r}, file ends {actual[-2:]!r})"
             raise Failure(f"{block.where()}: {relative} differs from the page\n{diff}")
-        return Outcome("passed")
+        return Outcome(Status.PASSED)
     if not target.parent.is_dir():
         folder = os.path.relpath(target.parent, run.cwd())
         raise Failure(
@@ -152,7 +153,7 @@ def handle_file(run: ChapterRun, block: Block) -> Outcome:
             f"{relative} there: make it by a visible step first (mkdir -p {folder})"
         )
     target.write_text(block.code)
-    return Outcome("passed")
+    return Outcome(Status.PASSED)
 
 
 def stop_service(run: ChapterRun, block: Block) -> Outcome:
@@ -162,11 +163,11 @@ def stop_service(run: ChapterRun, block: Block) -> Outcome:
         run.services.interrupt(name)
     except NotReady as error:
         raise Failure(_report(run, block, str(error), "")) from None
-    return Outcome("passed")
+    return Outcome(Status.PASSED)
 
 
 def show(run: ChapterRun, block: Block) -> Outcome:
-    return Outcome("shown", block.directive.options["reason"])
+    return Outcome(Status.SHOWN, block.directive.options["reason"])
 
 
 EVALUATORS: dict[Kind, Callable[[ChapterRun, Block], Outcome]] = {

@@ -29,6 +29,7 @@ from handbook.project import published, read_project
 from handbook.reaper import Leftover
 from handbook.report import merge_report, report_path, run_entry
 from handbook.run import ChapterRun, Options
+from handbook.status import Status
 
 _SERVER = pytest.StashKey[ExitStack]()
 _SERVER_VALUE = pytest.StashKey[Server]()
@@ -179,7 +180,7 @@ class ChapterFile(pytest.File):
             entry = run_entry(run, variant)
             merge_report(report_path(self.config.rootpath), {key: entry})
             if run.unavailable is not None:
-                count = entry["counts"]["not proved"]
+                count = entry["counts"][Status.NOT_PROVED]
                 self.config.stash.setdefault(_NOT_PROVED, []).append(
                     f"{key}: {count} blocks {run.unavailable}"
                 )
@@ -229,10 +230,10 @@ class BlockItem(pytest.Item):
             # Reported at the block's line, not at this line of the engine.
             raise pytest.skip.Exception(f"not run: {run.failed_at} failed", _use_item_location=True)
         outcome = run.evaluate(self.block)
-        if outcome.status == "shown":
+        if outcome.status is Status.SHOWN:
             # Not run, so not a pass: pytest reports it as skipped, with the reason.
             raise pytest.skip.Exception(f"shown: {outcome.reason}", _use_item_location=True)
-        if outcome.status == "not proved":
+        if outcome.status is Status.NOT_PROVED:
             self.not_proved_at = run.unavailable_at
             raise pytest.skip.Exception(str(outcome.reason), _use_item_location=True)
 

@@ -61,6 +61,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from handbook.status import Status
+
 if TYPE_CHECKING:  # the site's macros read reports without the engine's packages
     from handbook.run import ChapterRun
 
@@ -75,7 +77,7 @@ __all__ = [
 ]
 
 SCHEMA = 1
-STATUSES = ("passed", "failed", "emulated", "shown", "not run", "not proved")
+STATUSES = tuple(Status)
 
 
 def report_path(root: Path) -> Path:
@@ -115,10 +117,10 @@ def run_entry(run: ChapterRun, variant: str | None) -> dict[str, Any]:
     }
 
 
-def _status(run: ChapterRun, counts: Counter[str]) -> str:
-    if counts["failed"] or counts["not run"] or run.cleanup_error or run.machine_error:
-        return "failed"
-    return "not proved" if counts["not proved"] else "passed"
+def _status(run: ChapterRun, counts: Counter[Status]) -> Status:
+    if counts[Status.FAILED] or counts[Status.NOT_RUN] or run.cleanup_error or run.machine_error:
+        return Status.FAILED
+    return Status.NOT_PROVED if counts[Status.NOT_PROVED] else Status.PASSED
 
 
 def read_report(path: Path) -> dict[str, Any]:
@@ -145,7 +147,7 @@ def merge_report(path: Path, entries: dict[str, dict[str, Any]]) -> None:
         report = read_report(path)
         for key, entry in entries.items():
             before = report["runs"].get(key)
-            passed = entry["status"] == "passed"
+            passed = entry["status"] == Status.PASSED
             entry["last_green"] = (
                 entry["date"] if passed else (last_green(before) if before else None)
             )
@@ -161,17 +163,17 @@ def last_green(run: dict[str, Any]) -> str | None:
     know it only when they passed themselves)."""
     if run.get("last_green"):
         return str(run["last_green"])
-    return str(run["date"]) if run.get("status") == "passed" else None
+    return str(run["date"]) if run.get("status") == Status.PASSED else None
 
 
 def broke_at(run: dict[str, Any]) -> str | None:
     """Where a failed run broke, ``docs/setup.md:221: the output differs ...``: its first
     failed block (the fence line, in reports from before failures were kept), or what its
     cleanup or the reader's machine said; None for a run that did not fail."""
-    if run.get("status") != "failed":
+    if run.get("status") != Status.FAILED:
         return None
     for block in run.get("blocks", []):
-        if block.get("status") == "failed":
+        if block.get("status") == Status.FAILED:
             return str(block.get("reason") or f"{block['file']}:{block['line']}")
     for problem in ("cleanup_error", "machine_error"):
         if run.get(problem):

@@ -29,6 +29,7 @@ from handbook.mariadb import reader_server as mariadb_server
 from handbook.needs import missing
 from handbook.reader import home_changes, prepare_home, snapshot
 from handbook.service import Services
+from handbook.status import Status
 from handbook.terminal import Terminal
 from handbook.workspace import Workspace
 
@@ -65,7 +66,7 @@ class BlockRecord:
     """One block's entry in the report."""
 
     block: Block
-    status: str
+    status: Status
     duration: float
     reason: str | None = None
 
@@ -170,21 +171,21 @@ class ChapterRun:
         started = time.monotonic()
         reason = self._not_here(block)
         if reason is not None:
-            self.records.append(BlockRecord(block, "shown", 0.0, reason))
-            return Outcome("shown", reason)
+            self.records.append(BlockRecord(block, Status.SHOWN, 0.0, reason))
+            return Outcome(Status.SHOWN, reason)
         try:
             self._check_needs(block)
             if self.unavailable is not None:
-                self.records.append(BlockRecord(block, "not proved", 0.0, self.unavailable))
-                return Outcome("not proved", self.unavailable)
+                self.records.append(BlockRecord(block, Status.NOT_PROVED, 0.0, self.unavailable))
+                return Outcome(Status.NOT_PROVED, self.unavailable)
             outcome = EVALUATORS[block.kind](self, block)
         except Failure as failure:
             self.failed_at = block.where()
             said = str(failure).splitlines()[0]  # names the page line that failed, and how
-            self.records.append(BlockRecord(block, "failed", time.monotonic() - started, said))
+            self.records.append(BlockRecord(block, Status.FAILED, time.monotonic() - started, said))
             raise
         if block.kind is Kind.RUN:
-            emulated = outcome.status == "emulated"
+            emulated = outcome.status is Status.EMULATED
             self._unchecked = "its command was emulated (no Docker daemon)" if emulated else None
         duration = time.monotonic() - started
         self.records.append(BlockRecord(block, outcome.status, duration, outcome.reason))
@@ -220,7 +221,7 @@ class ChapterRun:
         return f"for {wanted} only; this run uses {self.database}"
 
     def skip(self, block: Block) -> None:
-        self.records.append(BlockRecord(block, "not run", 0.0, f"{self.failed_at} failed"))
+        self.records.append(BlockRecord(block, Status.NOT_RUN, 0.0, f"{self.failed_at} failed"))
 
     def update_block(self, block: Block, text: str) -> None:
         self._updates.append((block, text))

@@ -22,6 +22,7 @@ if str(_ROOT) not in sys.path:
 
 from handbook.canary import canary_path, read_canary, results  # noqa: E402
 from handbook.report import last_green  # noqa: E402
+from handbook.status import Status  # noqa: E402
 from handbook.versions import variables  # noqa: E402
 
 __all__ = ["REPORT_MACROS", "STALE_DAYS", "canary_summary", "define_env", "nav_pages", "table"]
@@ -150,16 +151,16 @@ def _last_green(date: str | None, today: str) -> str:
 
 
 def _counts(counts: dict[str, int]) -> str:
-    ran = counts["passed"] + counts["failed"]
+    ran = counts[Status.PASSED] + counts[Status.FAILED]
     parts = [f"{ran} of {sum(counts.values())} run"]
-    kinds = ("shown", "emulated", "not run", "not proved")
+    kinds = (Status.SHOWN, Status.EMULATED, Status.NOT_RUN, Status.NOT_PROVED)
     parts += [f"{counts[kind]} {kind}" for kind in kinds if counts.get(kind)]
     return ", ".join(parts)
 
 
 def _proof_line(run: dict[str, Any]) -> str:
     counts, env = run["counts"], run["environment"]
-    ran = counts["passed"] + counts["failed"]
+    ran = counts[Status.PASSED] + counts[Status.FAILED]
     variant = f" ({run['variant']})" if run.get("variant") else ""
     return (
         f"*{run['status'].capitalize()}{variant} {run['date'][:10]} on {_versions(env)}: "
@@ -170,12 +171,13 @@ def _proof_line(run: dict[str, Any]) -> str:
 
 
 def _not_proved(counts: dict[str, int]) -> str:
-    return f", {counts['not proved']} not proved here" if counts.get("not proved") else ""
+    proved = counts.get(Status.NOT_PROVED)
+    return f", {proved} not proved here" if proved else ""
 
 
 def _proof_summary(runs: list[dict[str, Any]]) -> str:
     """One line for a chapter proved several ways (on each Python, on each database)."""
-    failed = [run["variant"] or "default" for run in runs if run["status"] != "passed"]
+    failed = [run["variant"] or "default" for run in runs if run["status"] != Status.PASSED]
     status = f"Failed ({', '.join(failed)})" if failed else "Passed"
     envs = [run["environment"] for run in runs]
     pythons = sorted({str(env.get("python")) for env in envs if env.get("python")})

@@ -13,9 +13,18 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from handbook.status import Status
+
 __all__ = ["COLUMNS", "summary"]
 
-COLUMNS = ("passed", "emulated", "shown", "not proved", "failed", "not run")
+COLUMNS = (
+    Status.PASSED,
+    Status.EMULATED,
+    Status.SHOWN,
+    Status.NOT_PROVED,
+    Status.FAILED,
+    Status.NOT_RUN,
+)
 _WIDTH = 34
 
 
@@ -65,7 +74,7 @@ def _row(name: str, counts: dict[str, int], seconds: float, status: str = "") ->
 
 
 def _total(runs: Iterable[dict[str, Any]]) -> dict[str, int]:
-    total = dict.fromkeys(COLUMNS, 0)
+    total = {column.value: 0 for column in COLUMNS}
     for run in runs:
         for column in COLUMNS:
             total[column] += run["counts"].get(column, 0)
@@ -76,7 +85,7 @@ def _not_proved(runs: dict[str, Any]) -> list[str]:
     """Why each chapter that was not proved to its end was not, with what to install."""
     reasons = []
     for key, run in runs.items():
-        first = next((b for b in run["blocks"] if b["status"] == "not proved"), None)
+        first = next((b for b in run["blocks"] if b["status"] == Status.NOT_PROVED), None)
         if first is not None:
             reasons.append(f"  {key}: {first['reason']}")
     return ["not proved on this machine:", *reasons] if reasons else []

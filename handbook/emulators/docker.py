@@ -38,6 +38,7 @@ from handbook.emulators._process import Deadline
 from handbook.emulators._static import check_image
 from handbook.evaluators import Outcome
 from handbook.failure import Failure, excerpt, tail
+from handbook.status import Status
 
 if TYPE_CHECKING:
     from handbook.block import Block
@@ -78,7 +79,7 @@ def emulate(run: ChapterRun, block: Block) -> Outcome:
         except Problem as problem:
             raise Failure(_report(run, block, line, str(problem))) from None
     unique = list(dict.fromkeys(note for note in notes if note))
-    return Outcome("emulated", "emulated (no Docker daemon): " + "; ".join(unique))
+    return Outcome(Status.EMULATED, "emulated (no Docker daemon): " + "; ".join(unique))
 
 
 def check(folder: Path) -> list[str]:
