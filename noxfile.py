@@ -32,7 +32,7 @@ from handbook.fresh import fresh_path  # noqa: E402
 from handbook.journey import onboarding_path  # noqa: E402
 from handbook.mariadb import SERVER_WAIT, mariadb_url  # noqa: E402
 from handbook.needs import missing, required  # noqa: E402
-from handbook.report import read_report, report_path  # noqa: E402
+from handbook.report import read_report, report_path, run_key, variant  # noqa: E402
 from handbook.summary import summary as summary_table  # noqa: E402
 from handbook.versions import read_python, series  # noqa: E402
 from handbook.workspace import copy_as_cloned  # noqa: E402
@@ -200,11 +200,12 @@ def _report_keys(session: str) -> list[str]:
         return [Path(page).stem for page in onboarding_path(ROOT)]
     if family not in CHAPTERS:
         return []
-    value = parameter.partition("=")[2].rstrip(")").strip("'")
-    if family == "setup" and value:
-        return [f"setup[python={value}]"]
-    if family == "database" and value and value != "postgresql":
-        return [f"database[database={value}]"]
+    value = parameter.partition("=")[2].rstrip(")").strip("'") or None
+    if family == "setup":
+        return [run_key(family, variant(python=value))]
+    # The database chapter's own database is PostgreSQL (its page's settings).
+    if family == "database" and value != "postgresql":
+        return [run_key(family, variant(database=value))]
     return [family]
 
 

@@ -27,7 +27,7 @@ from handbook.machine import Machine
 from handbook.needs import required
 from handbook.project import published, read_project
 from handbook.reaper import Leftover
-from handbook.report import merge_report, report_path, run_entry
+from handbook.report import merge_report, report_path, run_entry, run_key, variant
 from handbook.run import ChapterRun, Options
 from handbook.status import Status
 
@@ -176,7 +176,7 @@ class ChapterFile(pytest.File):
             self.config.stash.setdefault(_REWRITTEN, []).extend(run.rewritten)
             self.config.stash.setdefault(_WAITS, []).extend(run.services.waits)
             variant = _variant(self.config, self.chapter)
-            key = f"{self.chapter.slug}[{variant}]" if variant else self.chapter.slug
+            key = run_key(self.chapter.slug, variant)
             entry = run_entry(run, variant)
             merge_report(report_path(self.config.rootpath), {key: entry})
             if run.unavailable is not None:
@@ -278,13 +278,11 @@ def _options(config: pytest.Config) -> Options:
 
 def _variant(config: pytest.Config, chapter: Chapter) -> str | None:
     """What this run varied from the chapter's defaults, e.g. ``python=3.10``."""
-    parts = []
-    if config.getoption("reader_python"):
-        parts.append(f"python={config.getoption('reader_python')}")
     database = config.getoption("database")
-    if database and chapter.settings.database and database != chapter.settings.database:
-        parts.append(f"database={database}")
-    return ",".join(parts) or None
+    varied = (
+        database if chapter.settings.database and database != chapter.settings.database else None
+    )
+    return variant(python=config.getoption("reader_python"), database=varied)
 
 
 def _engine_python() -> str:

@@ -50,6 +50,7 @@ from handbook.needs import NEEDS
 from handbook.versions import SOURCES
 
 __all__ = [
+    "INCLUDE",
     "MAX_AGE",
     "digest",
     "files",
@@ -77,7 +78,9 @@ ENVIRONMENT = ("CI", "DATABASE_URL", "MARIADB_URL", "HANDBOOK_REPORT", "PIP_INDE
 """Variables that change what a session proves, or against which server."""
 PROGRAMS = ("bash", "git", "python3.10", "python3.11", "python3.12", "python3.13")
 """Programs every page may call, beside the parts a page declares (handbook/needs.py)."""
-_INCLUDE = re.compile(r"""--8<--\s+(["'])(.+?)\1""")
+INCLUDE = re.compile(r"""--8<--\s+(["'])(.+?)\1""")
+"""An include, as pymdownx.snippets reads it: its second group is the target
+(``path`` or ``path:section``). handbook/source.py names a line's include with it."""
 _CLONES = "project.repository"
 
 
@@ -109,7 +112,7 @@ def includes(root: Path, page: str) -> set[str]:
     waiting = [page]
     while waiting:
         text = (root / waiting.pop()).read_text(errors="replace")
-        for _, target in _INCLUDE.findall(text):
+        for _, target in INCLUDE.findall(text):
             name = target if (root / target).is_file() else target.rsplit(":", 1)[0]
             if name not in found and (root / name).is_file():
                 found.add(name)

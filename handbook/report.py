@@ -74,10 +74,24 @@ __all__ = [
     "read_report",
     "report_path",
     "run_entry",
+    "run_key",
+    "variant",
 ]
 
 SCHEMA = 1
 STATUSES = tuple(Status)
+
+
+def variant(python: str | None = None, database: str | None = None) -> str | None:
+    """What a run varied from its chapter's defaults, ``python=3.10``; None for none."""
+    parts = [f"python={python}"] if python else []
+    parts += [f"database={database}"] if database else []
+    return ",".join(parts) or None
+
+
+def run_key(slug: str, varied: str | None) -> str:
+    """A run's key in the report: ``setup``, or ``setup[python=3.10]``."""
+    return f"{slug}[{varied}]" if varied else slug
 
 
 def report_path(root: Path) -> Path:

@@ -25,6 +25,7 @@ from pymdownx.snippets import SnippetExtension, SnippetMissingError
 
 from handbook.errors import ChapterError
 from handbook.macros import render
+from handbook.proofs import INCLUDE
 
 __all__ = ["Line", "Source", "flatten", "read_source"]
 
@@ -114,7 +115,7 @@ def _expand(
 
 
 def _include_target(text: str) -> str | None:
-    match = re.search(r"""--8<--\s+(["'])(.+?)\1""", text)
+    match = INCLUDE.search(text)
     return match.group(2) if match else None
 
 
