@@ -194,6 +194,49 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
 }
 
+# --8<-- [start:redis]
+# ------------------------------------------------------------------------------
+# Cache: https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+# CACHE_URL names a Redis database: redis://HOST:6379/1. Unset, nothing is cached
+# (Django's dummy cache), and every request asks the database.
+# ------------------------------------------------------------------------------
+CACHES = {"default": env.cache_url("CACHE_URL", default="dummycache://")}
+
+# ------------------------------------------------------------------------------
+# Background tasks: https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# CELERY_BROKER_URL names another database of the same Redis: redis://HOST:6379/0.
+# Another, because clearing the cache empties its database, and the queue must
+# survive that. Unset, a task runs in the process that queues it, as it is queued.
+# ------------------------------------------------------------------------------
+CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A task is taken off the queue when it has run, not when a worker receives it: a
+# worker stopped mid-task leaves it for the next one. So a task must be safe to repeat.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through LOGGING below (JSON lines), like the web processes.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# --8<-- [end:redis]
+
+# --8<-- [start:email]
+# ------------------------------------------------------------------------------
+# Email: https://docs.djangoproject.com/en/5.2/topics/email/
+# EMAIL_URL names the mail server: smtp+tls://USER:PASSWORD@HOST:587 (unset: port 25
+# of this machine, Django's default; development prints mail instead). MANAGERS:
+# comma-separated addresses that hear about each new product.
+# ------------------------------------------------------------------------------
+_email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_HOST: str = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT: int = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER: str = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD: str = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS: bool = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL: bool = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_TIMEOUT = 10
+MANAGERS = [(address, address) for address in env.list("MANAGERS", default=[])]
+# --8<-- [end:email]
+
 # --8<-- [start:logging]
 # ------------------------------------------------------------------------------
 # Logging: https://docs.djangoproject.com/en/5.2/topics/logging/

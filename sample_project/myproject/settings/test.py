@@ -26,3 +26,12 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# ------------------------------------------------------------------------------
+# Cache and tasks: the tests need no Redis, whatever .env says. The cache is this
+# process's memory (conftest.py empties it for each test); a task runs where it is
+# queued, retries included, and its result says how it ended.
+# ------------------------------------------------------------------------------
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
