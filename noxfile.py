@@ -72,6 +72,7 @@ CHAPTERS = {
     "cicd": "the pipelines, validated, and their gates run locally",
     "rollback": "backups restored, bad merges reverted, images pinned",
     "practices": "settings per environment, structured logs, pins, signals, apps",
+    "tasks": "Redis as cache and queue, a Celery worker, retries",
     "contributing": "the guide to writing a chapter",
 }
 # Chapters proved on more than their default: the session takes a parameter, passed
@@ -124,6 +125,7 @@ FRESH_SESSIONS = (
     "deployment",  # pgrep, curl, openssl, envsubst, nginx
     "database(db='sqlite')",  # sqlite3
     "database(db='mariadb')",  # MariaDB's build tools
+    "tasks",  # redis-server, redis-cli
     "site",  # chromium
 )
 
