@@ -100,6 +100,13 @@ NEEDS: Mapping[str, Need] = {
             debian="sudo apt install sqlite3",
         ),
         Need(
+            "redis",
+            "the cache and task queue server, started by the page",
+            ("redis-server", "redis-cli"),
+            debian="sudo apt install redis-server",
+            macos="brew install redis",
+        ),
+        Need(
             "chromium",
             "a browser, for the site's checks",
             ("chromium",),

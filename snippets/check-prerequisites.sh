@@ -70,6 +70,8 @@ install_hint() {
     sqlite3:darwin*) echo "brew install sqlite" ;;
     mariadb*:darwin*) echo "brew install mariadb" ;;
     mariadb*:linux*) echo "sudo apt install mariadb-client (Debian, Ubuntu)" ;;
+    redis*:darwin*) echo "brew install redis" ;;
+    redis*:linux*) echo "sudo apt install redis-server (Debian, Ubuntu)" ;;
     pgrep:darwin*) echo "it comes with macOS: check your PATH" ;;
     pgrep:linux*) echo "sudo apt install procps (Debian, Ubuntu)" ;;
     kubectl:darwin*) echo "brew install kubectl" ;;
@@ -253,6 +255,11 @@ check_tool dropdb optional "the chapters from Configuration on remove their data
 check_tool sqlite3 optional "the Database chapter's SQLite backup and restore need it"
 check_tool mariadb optional "the Database chapter's MariaDB restore needs it"
 check_tool mariadb-dump optional "the Database chapter's MariaDB backup needs it"
+
+# --- Redis (optional) ------------------------------------------------------------
+# Background tasks and caching starts a Redis of its own and asks it questions.
+check_tool redis-server optional "Background tasks and caching starts a Redis of its own with it"
+check_tool redis-cli optional "Background tasks and caching asks its Redis with it"
 
 # --- Build tools for mysqlclient, the MariaDB driver (optional) -------------------
 # Only a project run on MariaDB or MySQL installs mysqlclient (requirements-mariadb.txt),
