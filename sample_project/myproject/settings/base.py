@@ -203,11 +203,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "myproject.logs.JsonFormatter"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "unhandled_exceptions_only": {"()": "myproject.logs.UnhandledExceptionsOnly"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
+        },
+        # An email to ADMINS for each unhandled exception (see Error email below).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "unhandled_exceptions_only"],
         },
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -216,10 +226,32 @@ LOGGING = {
     # which requests answered 404, so its warnings would be a second line for them.
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.request": {"level": "ERROR"},
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR"},
     },
 }
 # --8<-- [end:logging]
+
+# --8<-- [start:email]
+# ------------------------------------------------------------------------------
+# Error email: https://docs.djangoproject.com/en/5.2/howto/error-reporting/
+# With DEBUG off, each unhandled exception is mailed to ADMINS (comma-separated
+# addresses; none, no email) through the mail server of EMAIL_URL, for example
+# smtp+tls://smtp.example.com:587 with USER:PASSWORD@ before the host name
+# (django-environ's email URLs; .env.example shows one).
+# ------------------------------------------------------------------------------
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL: str = env.str("SERVER_EMAIL", default="django@localhost")
+# Lower case, so not a setting: the error email would list its password.
+email_config: dict[str, Any] = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+EMAIL_BACKEND: str = email_config["EMAIL_BACKEND"]
+EMAIL_HOST: str = email_config["EMAIL_HOST"]
+EMAIL_PORT: int = email_config["EMAIL_PORT"]
+EMAIL_HOST_USER: str = email_config["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD: str = email_config["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS: bool = email_config.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL: bool = email_config.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10  # seconds: a slow mail server must not hold a request for long
+# --8<-- [end:email]
 
 # ------------------------------------------------------------------------------
 # Security: https://docs.djangoproject.com/en/5.2/ref/middleware/#ssl-redirect
