@@ -72,6 +72,7 @@ CHAPTERS = {
     "cicd": "the pipelines, validated, and their gates run locally",
     "rollback": "backups restored, bad merges reverted, images pinned",
     "practices": "settings per environment, structured logs, pins, signals, apps",
+    "observability": "request ids in the logs, error reports to Sentry and by email, health probes",
     "tasks": "Redis as cache and queue, a Celery worker, retries",
     "contributing": "the guide to writing a chapter",
 }

@@ -47,3 +47,14 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         # default=str: Django passes objects (a socket, a status) in ``extra``.
         return json.dumps(entry, default=str)
+
+
+class UnhandledExceptionsOnly(logging.Filter):
+    """Pass only records with a traceback: for django.request, unhandled exceptions.
+
+    Django logs every 5xx answer as an error, and a readiness check that fails says
+    503 every few seconds: mail for each would bury the one report that matters.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.exc_info is not None

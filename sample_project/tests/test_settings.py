@@ -29,6 +29,11 @@ VARIABLES = [
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
+    "ADMINS",
+    "SERVER_EMAIL",
+    "EMAIL_URL",
+    "SENTRY_DSN",
+    "SENTRY_ENVIRONMENT",
 ]
 PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "x1y2z3" * 10,  # pragma: allowlist secret
@@ -68,6 +73,54 @@ def test_production_reads_everything_from_the_environment(
     assert settings.DATABASES["default"]["HOST"] == "db.internal"
     assert settings.SECURE_SSL_REDIRECT is True
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_production_reports_errors_to_sentry_only_with_a_dsn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, ...]] = []
+    monkeypatch.setattr(
+        "myproject.errors.init_sentry", lambda *args: calls.append(args)
+    )
+    dsn = "https://public@sentry.example.com/1"
+
+    load(monkeypatch, "myproject.settings.production", **PRODUCTION_ENV)
+    assert calls == []
+    load(monkeypatch, "myproject.settings.production", **PRODUCTION_ENV, SENTRY_DSN=dsn)
+    assert calls == [(dsn, "production")]
+    load(
+        monkeypatch,
+        "myproject.settings.production",
+        **PRODUCTION_ENV,
+        SENTRY_DSN=dsn,
+        SENTRY_ENVIRONMENT="staging",
+    )
+    assert calls[-1] == (dsn, "staging")
+
+
+def test_error_email_goes_to_admins_through_the_email_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load(
+        monkeypatch,
+        "myproject.settings.base",
+        ADMINS="ops@example.com,dev@example.com",
+        EMAIL_URL="smtp+tls://mailer@smtp.example.com:587",
+    )
+
+    assert settings.ADMINS == [
+        ("ops@example.com", "ops@example.com"),
+        ("dev@example.com", "dev@example.com"),
+    ]
+    assert (settings.EMAIL_HOST, settings.EMAIL_PORT) == ("smtp.example.com", 587)
+    assert (settings.EMAIL_HOST_USER, settings.EMAIL_USE_TLS) == ("mailer", True)
+
+
+def test_without_admins_no_error_email_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load(monkeypatch, "myproject.settings.base")
+
+    assert settings.ADMINS == []
+    assert (settings.EMAIL_HOST, settings.EMAIL_HOST_PASSWORD) == ("localhost", "")
 
 
 def test_production_refuses_debug_from_the_environment(

@@ -208,8 +208,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="dummycache://")}
 # Another, because clearing the cache empties its database, and the queue must
 # survive that. Unset, a task runs in the process that queues it, as it is queued.
 # ------------------------------------------------------------------------------
-CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+celery_broker_url: str = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not celery_broker_url
+# Kombu's in-memory transport stands in when there is no queue: nothing is sent to it.
+CELERY_BROKER_URL = celery_broker_url or "memory://localhost/"
 # A task is taken off the queue when it has run, not when a worker receives it: a
 # worker stopped mid-task leaves it for the next one. So a task must be safe to repeat.
 CELERY_TASK_ACKS_LATE = True
@@ -217,25 +219,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The worker logs through LOGGING below (JSON lines), like the web processes.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --8<-- [end:redis]
-
-# --8<-- [start:email]
-# ------------------------------------------------------------------------------
-# Email: https://docs.djangoproject.com/en/5.2/topics/email/
-# EMAIL_URL names the mail server: smtp+tls://USER:PASSWORD@HOST:587 (unset: port 25
-# of this machine, Django's default; development prints mail instead). MANAGERS:
-# comma-separated addresses that hear about each new product.
-# ------------------------------------------------------------------------------
-_email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
-EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
-EMAIL_HOST: str = _email.get("EMAIL_HOST") or "localhost"
-EMAIL_PORT: int = _email.get("EMAIL_PORT") or 25
-EMAIL_HOST_USER: str = _email.get("EMAIL_HOST_USER") or ""
-EMAIL_HOST_PASSWORD: str = _email.get("EMAIL_HOST_PASSWORD") or ""
-EMAIL_USE_TLS: bool = bool(_email.get("EMAIL_USE_TLS"))
-EMAIL_USE_SSL: bool = bool(_email.get("EMAIL_USE_SSL"))
-EMAIL_TIMEOUT = 10
-MANAGERS = [(address, address) for address in env.list("MANAGERS", default=[])]
-# --8<-- [end:email]
 
 # --8<-- [start:logging]
 # ------------------------------------------------------------------------------
@@ -246,11 +229,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "myproject.logs.JsonFormatter"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "unhandled_exceptions_only": {"()": "myproject.logs.UnhandledExceptionsOnly"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
+        },
+        # An email to ADMINS for each unhandled exception (see Error email below).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "unhandled_exceptions_only"],
         },
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -259,10 +252,34 @@ LOGGING = {
     # which requests answered 404, so its warnings would be a second line for them.
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.request": {"level": "ERROR"},
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR"},
     },
 }
 # --8<-- [end:logging]
+
+# --8<-- [start:email]
+# ------------------------------------------------------------------------------
+# Error email: https://docs.djangoproject.com/en/5.2/howto/error-reporting/
+# With DEBUG off, each unhandled exception is mailed to ADMINS (comma-separated
+# addresses; none, no email) through the mail server of EMAIL_URL, for example
+# smtp+tls://smtp.example.com:587 with USER:PASSWORD@ before the host name
+# (django-environ's email URLs; .env.example shows one).
+# ------------------------------------------------------------------------------
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+# MANAGERS hear about each new product (apps/products/tasks.py), by the same road.
+MANAGERS = [(address, address) for address in env.list("MANAGERS", default=[])]
+SERVER_EMAIL: str = env.str("SERVER_EMAIL", default="django@localhost")
+# Lower case, so not a setting: the error email would list its password.
+email_config: dict[str, Any] = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+EMAIL_BACKEND: str = email_config["EMAIL_BACKEND"]
+EMAIL_HOST: str = email_config["EMAIL_HOST"]
+EMAIL_PORT: int = email_config["EMAIL_PORT"]
+EMAIL_HOST_USER: str = email_config["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD: str = email_config["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS: bool = email_config.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL: bool = email_config.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10  # seconds: a slow mail server must not hold a request for long
+# --8<-- [end:email]
 
 # ------------------------------------------------------------------------------
 # Security: https://docs.djangoproject.com/en/5.2/ref/middleware/#ssl-redirect

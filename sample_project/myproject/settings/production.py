@@ -5,6 +5,8 @@ https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 
 from django.core.exceptions import ImproperlyConfigured
 
+from myproject.errors import init_sentry
+
 from .base import *  # noqa: F401,F403 (everything in base, then overrides)
 from .base import DATABASE_URL_FORM, database_config, env, require
 
@@ -99,3 +101,15 @@ if SECURE_HSTS_PRELOAD and not (
 # decisions for the team once HTTPS is proven on every subdomain, not defaults.
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 # --8<-- [end:https]
+
+# --8<-- [start:sentry]
+# ------------------------------------------------------------------------------
+# Error reports: https://docs.sentry.io/platforms/python/integrations/django/
+# SENTRY_DSN is the address of the team's Sentry project (Settings > Client Keys);
+# unset, nothing is sent. SENTRY_ENVIRONMENT tells staging's reports from
+# production's.
+# ------------------------------------------------------------------------------
+SENTRY_DSN: str = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", default="production"))
+# --8<-- [end:sentry]

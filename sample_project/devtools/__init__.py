@@ -1,0 +1,1 @@
+"""Tools for development on your machine: never part of the image (.dockerignore)."""
