@@ -112,6 +112,7 @@ INSTALLED_BY_A_PAGE: dict[str, tuple[str | None, str]] = {
     "gunicorn": ("gunicorn", "requirements.txt"),
     # python -m pip install -r requirements-dev.txt
     "pytest": ("pytest", "requirements-dev.txt"),
+    "celery": ("celery", "requirements.txt (tasks.md runs its worker)"),
     "black": ("black", "requirements-dev.txt"),
     "isort": ("isort", "requirements-dev.txt"),
     "flake8": ("flake8", "requirements-dev.txt"),

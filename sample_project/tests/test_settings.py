@@ -34,6 +34,9 @@ VARIABLES = [
     "EMAIL_URL",
     "SENTRY_DSN",
     "SENTRY_ENVIRONMENT",
+    "MANAGERS",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
 ]
 PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "x1y2z3" * 10,  # pragma: allowlist secret
@@ -405,3 +408,51 @@ def test_a_dot_env_file_next_to_manage_py_is_read(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "ALLOWED_HOSTS = ['from-dotenv.example']" in result.stdout
     assert "DEBUG = False" in result.stdout
+
+
+def test_development_prints_email_unless_a_mail_server_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    printed = load(monkeypatch, "myproject.settings.development")
+    assert printed.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+
+    sent = load(
+        monkeypatch, "myproject.settings.development", EMAIL_URL="smtp://127.0.0.1:2525"
+    )
+    assert sent.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    assert (sent.EMAIL_HOST, sent.EMAIL_PORT) == ("127.0.0.1", 2525)
+
+
+def test_new_products_are_announced_to_the_managers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load(monkeypatch, "myproject.settings.base", MANAGERS="shop@example.com")
+    assert settings.MANAGERS == [("shop@example.com", "shop@example.com")]
+
+
+def test_redis_is_the_cache_and_the_queue_when_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load(
+        monkeypatch,
+        "myproject.settings.base",
+        CACHE_URL="redis://127.0.0.1:6380/1",
+        CELERY_BROKER_URL="redis://127.0.0.1:6380/0",
+    )
+
+    assert settings.CACHES["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6380/1",
+    }
+    assert settings.CELERY_BROKER_URL == "redis://127.0.0.1:6380/0"
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+
+
+def test_without_redis_nothing_is_cached_and_tasks_run_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load(monkeypatch, "myproject.settings.base")
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    assert backend == "django.core.cache.backends.dummy.DummyCache"
+    assert settings.CELERY_TASK_ALWAYS_EAGER is True

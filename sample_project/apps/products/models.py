@@ -1,6 +1,7 @@
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 
@@ -41,7 +42,7 @@ class Product(models.Model):
         new = self._state.adding
         super().save(*args, **kwargs)
         transaction.on_commit(forget_products)
-        if new:
+        if new and settings.MANAGERS:  # nobody to tell, no task
             pk = self.pk
             transaction.on_commit(lambda: announce_product.delay(pk))
 

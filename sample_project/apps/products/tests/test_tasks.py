@@ -32,6 +32,15 @@ def test_a_new_product_is_announced_when_its_transaction_commits(
     assert message.body == "Teapot is in the shop at 12.50."
 
 
+def test_without_managers_no_task_is_queued(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        product.make(name="Teapot")
+
+    assert len(callbacks) == 1  # the cached list is forgotten; nothing else
+
+
 @override_settings(MANAGERS=MANAGERS)
 def test_saving_a_product_again_announces_nothing(
     django_capture_on_commit_callbacks: Capture,
