@@ -353,3 +353,73 @@ def test_a_container_that_exits_at_once_fails_with_its_status_and_log(
             "no config",
         ]
     )
+
+
+REDIS_SERVICE = """
+  cache:
+    image: redis:8-alpine
+    command: ["redis-server", "--save", ""]
+"""
+# Passes only if CACHE_URL names a server that answers: the stand-in, not the host "cache".
+REACHES_REDIS = (
+    "import os, socket, urllib.parse as u; p = u.urlsplit(os.environ['CACHE_URL']); "
+    "socket.create_connection((p.hostname, p.port), 2)"
+)
+
+
+def with_redis(handbook: Handbook, healthcheck: str) -> None:
+    """The tiny project's web service given a Redis and a health check of compose's."""
+    compose = handbook.root / "sample_project" / "docker-compose.yml"
+    edit(compose, "services:\n", f"services:{REDIS_SERVICE}")
+    edit(
+        compose,
+        "    environment:\n",
+        "    depends_on: [cache]\n"
+        f"    healthcheck:\n      test: {healthcheck}\n      timeout: 2s\n      retries: 1\n"
+        "    environment:\n      CACHE_URL: redis://cache:6379/1\n",
+    )
+
+
+@no_daemon
+def test_a_redis_service_is_stood_in_for_by_a_redis_server_of_the_chapter(
+    handbook: Handbook,
+) -> None:
+    """The redis:// URLs naming it point at the stand-in; compose's health check runs."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (sudo apt install redis-server)")
+    port = free_port()
+    tiny_chapter(handbook, port)
+    with_redis(handbook, f'["CMD", "python", "-c", "{REACHES_REDIS}"]')
+
+    result = handbook.run("docs/tiny.md")
+
+    result.assert_outcomes(passed=5)
+    blocks = handbook.report()["runs"]["tiny"]["blocks"][1:]
+    up, down = blocks[0]["reason"], blocks[3]["reason"]
+    assert "cache started: redis-server at 127.0.0.1:" in up
+    assert "cache stood in for by redis-server at 127.0.0.1:" in up
+    assert ": CACHE_URL" in up
+    assert "HEALTHCHECK healthy after" in up
+    assert "running: cache Up (redis-server at 127.0.0.1:" in down
+    assert "stopped: cache, web" in down
+
+
+@no_daemon
+def test_a_compose_health_check_replaces_the_images(handbook: Handbook) -> None:
+    """The image's HEALTHCHECK would pass; compose's own fails, so up fails."""
+    port = free_port()
+    tiny_chapter(handbook, port)
+    compose = handbook.root / "sample_project" / "docker-compose.yml"
+    edit(
+        compose,
+        "    ports:\n",
+        '    healthcheck:\n      test: ["CMD", "python", "-c", "raise SystemExit(3)"]\n'
+        "      timeout: 1s\n      retries: 1\n    ports:\n",
+    )
+
+    result = handbook.run("docs/tiny.md")
+
+    result.assert_outcomes(passed=1, failed=1, skipped=3)
+    result.stdout.fnmatch_lines(
+        ["*the web service never became healthy: its HEALTHCHECK exited 3*"]
+    )

@@ -96,11 +96,15 @@ def test_where_the_need_is_met_every_block_is_proved(
 
 
 def test_an_unknown_need_is_refused_with_the_known_ones(handbook: Handbook) -> None:
-    handbook.chapter("needs", "# x\n\n<!-- handbook: run needs=nginx,memcached -->\n```bash\nx\n```\n")
+    handbook.chapter(
+        "needs", "# x\n\n<!-- handbook: run needs=nginx,memcached -->\n```bash\nx\n```\n"
+    )
 
     result = handbook.collect("docs/needs.md")
 
-    result.stdout.fnmatch_lines([f"*docs/needs.md:3: needs= takes {', '.join(NEEDS)}, not memcached*"])
+    result.stdout.fnmatch_lines(
+        [f"*docs/needs.md:3: needs= takes {', '.join(NEEDS)}, not memcached*"]
+    )
 
 
 def _declared() -> dict[str, str]:

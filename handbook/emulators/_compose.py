@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from handbook.emulators._dockerfile import Healthcheck
 from handbook.emulators._problem import Problem
 
 __all__ = ["Port", "Project", "find_compose", "load_project", "read_dotenv", "validate"]
@@ -26,6 +27,8 @@ _SCHEMA = ("--builtin-schema", "vendor.compose-spec")
 _CHECK_JSONSCHEMA = (sys.executable, "-m", "check_jsonschema", *_SCHEMA)
 NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _VARIABLE = re.compile(r"\$(?:(\$)|\{(\w+)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_]\w*))")
 
 
@@ -134,11 +137,40 @@ class Project:
 
     def database(self) -> str | None:
         """The service that runs PostgreSQL from an official image, if there is one."""
+        return self._official("postgres:")
+
+    def redis(self) -> str | None:
+        """The service that runs Redis from an official image, if there is one."""
+        return self._official("redis:")
+
+    def _official(self, image_prefix: str) -> str | None:
         for name in self.names():
             image = str(self.service(name).get("image", "")).rsplit("/", 1)[-1]
-            if image.startswith("postgres:") and not self.service(name).get("build"):
+            if image.startswith(image_prefix) and not self.service(name).get("build"):
                 return name
         return None
+
+    def healthcheck(self, name: str) -> Healthcheck | None:
+        """The service's own health check, which replaces its image's HEALTHCHECK."""
+        check = self.service(name).get("healthcheck") or {}
+        test = check.get("test")
+        if test is None:
+            return None
+        if check.get("disable") or test in (["NONE"], "NONE"):
+            raise Problem(f"the {name} service's healthcheck is disabled: not emulated")
+        if isinstance(test, str):
+            argv = ["/bin/sh", "-c", test]
+        elif test[0] == "CMD-SHELL":
+            argv = ["/bin/sh", "-c", " ".join(test[1:])]
+        else:
+            argv = test[1:] if test[0] == "CMD" else test
+        return Healthcheck(
+            tuple(argv),
+            interval=_seconds(check.get("interval"), 30.0),
+            timeout=_seconds(check.get("timeout"), 30.0),
+            start_period=_seconds(check.get("start_period"), 0.0),
+            retries=int(check.get("retries", 3)),
+        )
 
     def order(self, names: list[str]) -> list[str]:
         """``names`` and what they depend on, dependencies first."""
@@ -232,6 +264,13 @@ def _interpolate(value: Any, variables: Mapping[str, str], missing: list[str]) -
         return value or ""
 
     return _VARIABLE.sub(replace, value)
+
+
+def _seconds(duration: str | None, default: float) -> float:
+    """A Compose duration (``1m30s``, ``500ms``) in seconds."""
+    if duration is None:
+        return default
+    return sum(float(number) * _UNITS[unit] for number, unit in _DURATION.findall(duration))
 
 
 def _as_list(value: Any) -> list[Any]:

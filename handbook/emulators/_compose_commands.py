@@ -9,7 +9,13 @@ from handbook.emulators._call import Call
 from handbook.emulators._compose import Project, find_compose, load_project, read_dotenv, validate
 from handbook.emulators._image import Image
 from handbook.emulators._problem import Problem
-from handbook.emulators._services import find_service, start_service, stop_service
+from handbook.emulators._services import (
+    find_service,
+    redis_address,
+    start_redis,
+    start_service,
+    stop_service,
+)
 from handbook.emulators._session import Session, build_checked, stored
 from handbook.emulators._stack import (
     Container,
@@ -62,7 +68,9 @@ def compose_run(session: Session, call: Call) -> list[str]:
         notes += _bring_up(session, project, list(project.depends(name)), rebuild=False)
     image, built = _image(session, project, name, rebuild=False)
     url = session.run.stand_in_database()
-    box, changed = container(project, name, image, command, url)
+    box, changed = container(
+        project, name, image, command, url, redis_address=_redis(session, project)
+    )
     return [
         *notes,
         *built,
@@ -85,15 +93,20 @@ def compose_exec(session: Session, call: Call) -> list[str]:
 
 
 def compose_ps(session: Session, call: Call) -> list[str]:
+    project = _project(session, call, check=False)[0]
     rows = []
     for name, box in running(session.folder).items():
         service = find_service(session.run, name)
         if service is None or not service.process.is_alive():
             status = service.process.exit_code if service else "?"
             raise Problem(f"the {name} service has exited (status {status}); see its log")
-        health = healthy(box, stored(session, box.image_id), session.deadline, lambda: True)
+        if name == project.redis():
+            rows.append(f"{name} Up (redis-server at {redis_address(box)})")
+            continue
+        image, check = stored(session, box.image_id), project.healthcheck(name)
+        health = healthy(box, image, session.deadline, lambda: True, check)
         rows.append(f"{name} Up ({'healthy' if 'healthy' in health else 'no health check'})")
-    database = _project(session, call, check=False)[0].database()
+    database = project.database()
     if rows and database:
         rows.insert(0, f"{database} (the chapter's PostgreSQL)")
     return [f"running: {', '.join(rows) or 'nothing'}"]
@@ -137,8 +150,14 @@ def _bring_up(session: Session, project: Project, names: list[str], rebuild: boo
     for name in project.order(names):
         if name == project.database():
             continue
+        if name == project.redis():
+            notes.append(_up_redis(session, project, name, up))
+            continue
         image, built = _image(session, project, name, rebuild)
-        box, changed = container(project, name, image, _command(project, name), url)
+        command = _command(project, name)
+        box, changed = container(
+            project, name, image, command, url, redis_address=_redis(session, project)
+        )
         notes += built + changed
         dependents = [
             o for o in project.names() if project.depends(o).get(name, "").endswith("successfully")
@@ -156,6 +175,32 @@ def _bring_up(session: Session, project: Project, names: list[str], rebuild: boo
             save_running(session.folder, up)
             notes += started
     return notes
+
+
+def _up_redis(session: Session, project: Project, name: str, up: dict[str, Container]) -> str:
+    if name in up and find_service(session.run, name) is not None:
+        return f"{name} already running"
+    command = _command(project, name) or ["redis-server"]
+    if command[0] != "redis-server":
+        raise Problem(f"the {name} service runs {command[0]}, not redis-server: not emulated")
+    up[name] = start_redis(
+        session.run,
+        name,
+        command[1:],
+        session.folder,
+        where=session.where,
+        deadline=session.deadline,
+    )
+    save_running(session.folder, up)
+    return (
+        f"{name} started: redis-server at {redis_address(up[name])}, with the service's arguments"
+    )
+
+
+def _redis(session: Session, project: Project) -> str | None:
+    """Where the Redis stand-in listens, once compose up has started it."""
+    box = running(session.folder).get(project.redis() or "")
+    return redis_address(box) if box else None
 
 
 def _image(session: Session, project: Project, name: str, rebuild: bool) -> tuple[Image, list[str]]:

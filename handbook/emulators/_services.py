@@ -8,7 +8,9 @@ earlier.
 from __future__ import annotations
 
 import shlex
-from pathlib import PurePosixPath
+import shutil
+import socket
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from handbook.emulators._compose import Project
@@ -16,12 +18,13 @@ from handbook.emulators._image import Image
 from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline
 from handbook.emulators._stack import Container, healthy, published, start_code
+from handbook.needs import NEEDS
 from handbook.service import NotReady, Probe, Service
 
 if TYPE_CHECKING:
     from handbook.run import ChapterRun
 
-__all__ = ["find_service", "start_service", "stop_service"]
+__all__ = ["find_service", "redis_address", "start_redis", "start_service", "stop_service"]
 
 
 def start_service(
@@ -45,8 +48,42 @@ def start_service(
         )
     except NotReady as error:
         raise Problem(f"the {box.service} service did not start: {error}") from None
-    health = healthy(box, image, deadline, service.process.is_alive)
+    check = project.healthcheck(box.service)
+    health = healthy(box, image, deadline, service.process.is_alive, check)
     return box, [f"{box.service} started ({command})", bound, health]
+
+
+def start_redis(
+    run: ChapterRun, name: str, argv: list[str], cwd: Path, *, where: str, deadline: Deadline
+) -> Container:
+    """Stand in for a Redis service: redis-server, with the service's arguments, on a
+    free port of this machine; ready when the port answers."""
+    program = shutil.which("redis-server", path=run.terminal.env.get("PATH"))
+    if program is None:
+        raise Problem(
+            f"the {name} service runs Redis; without a Docker daemon, redis-server stands "
+            f"in for it, and this machine lacks it ({NEEDS['redis'].install()})"
+        )
+    port = _free_port()
+    argv = [program, *argv, "--bind", "127.0.0.1", "--port", str(port)]
+    box = Container(name, "", {}, argv, str(cwd))
+    try:
+        run.services.start(name, where, start_code(box), Probe(port=port), deadline.left(name))
+    except NotReady as error:
+        raise Problem(f"the {name} service did not start: {error}") from None
+    return box
+
+
+def redis_address(box: Container) -> str:
+    """Where a stand-in started by start_redis listens."""
+    return f"127.0.0.1:{box.argv[box.argv.index('--port') + 1]}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def find_service(run: ChapterRun, name: str) -> Service | None:

@@ -2,9 +2,11 @@
 
 A container is the image's command, run in the image folder's WORKDIR with exactly the
 environment compose would give it (the image's ENV, then ``env_file``, then
-``environment``) and nothing of this machine's. Two things differ, and the reason
-says so: the database service is stood in for by a database on the reader's PostgreSQL
-(DATABASE_URL points there), and the published port is this machine's port.
+``environment``) and nothing of this machine's. Three things differ, and the notes
+say so: the database service is stood in for by a database on the reader's PostgreSQL
+(DATABASE_URL points there), a Redis service by a redis-server of the chapter's own
+(the redis:// URLs that name it point there), and the published port is this
+machine's port.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from handbook.emulators._compose import Port, Project
+from handbook.emulators._dockerfile import Healthcheck
 from handbook.emulators._image import Image
 from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline, Ran, execute
@@ -51,11 +54,26 @@ class Container:
 
 
 def container(
-    project: Project, name: str, image: Image, command: list[str] | None, database_url: str | None
+    project: Project,
+    name: str,
+    image: Image,
+    command: list[str] | None,
+    database_url: str | None,
+    *,
+    redis_address: str | None = None,
 ) -> tuple[Container, list[str]]:
     """The service's process, and notes on what the emulation changed."""
     notes: list[str] = []
     env = project.environment(name)
+    redis = project.redis()
+    if redis and redis_address:
+        pointed = [key for key, value in env.items() if _names_host(value, redis)]
+        for key in pointed:
+            env[key] = urlsplit(env[key])._replace(netloc=redis_address).geturl()
+        if pointed:
+            notes.append(
+                f"{redis} stood in for by redis-server at {redis_address}: {', '.join(pointed)}"
+            )
     database = project.database()
     url = env.get("DATABASE_URL")
     if database and url and urlsplit(url).hostname == database:
@@ -107,9 +125,16 @@ def published(box: Container, ports: list[Port]) -> tuple[Container, str]:
     return rebound, f"gunicorn binds {inside} in the container, here {address} (the published one)"
 
 
-def healthy(box: Container, image: Image, deadline: Deadline, alive: Callable[[], bool]) -> str:
-    """Run the image's HEALTHCHECK until it passes, as Docker does in the start period."""
-    check = image.healthcheck
+def healthy(
+    box: Container,
+    image: Image,
+    deadline: Deadline,
+    alive: Callable[[], bool],
+    check: Healthcheck | None = None,
+) -> str:
+    """Run the service's health check (compose's, else the image's HEALTHCHECK) until it
+    passes, as Docker does in the start period."""
+    check = check or image.healthcheck
     if check is None:
         return "the image has no HEALTHCHECK"
     argv = list(check.argv)
@@ -151,6 +176,11 @@ def save_running(folder: Path, services: dict[str, Container]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     data = {name: asdict(box) for name, box in services.items()}
     (folder / "compose.json").write_text(json.dumps(data, indent=2))
+
+
+def _names_host(value: str, host: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("redis", "rediss") and parts.hostname == host
 
 
 def _gunicorn_bind(box: Container) -> str:

@@ -1,7 +1,9 @@
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 
 
 class Product(models.Model):
@@ -30,3 +32,25 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # After the transaction commits, not now: until then, a worker (or another
+    # request) cannot see this row, and a rollback would leave the cache or the
+    # email saying what never happened. Outside a transaction, commit is now.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Imported here: both modules import this one.
+        from .catalogue import forget_products
+        from .tasks import announce_product
+
+        new = self._state.adding
+        super().save(*args, **kwargs)
+        transaction.on_commit(forget_products)
+        if new and settings.MANAGERS:  # nobody to tell, no task
+            pk = self.pk
+            transaction.on_commit(lambda: announce_product.delay(pk))
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from .catalogue import forget_products
+
+        deleted = super().delete(*args, **kwargs)
+        transaction.on_commit(forget_products)
+        return deleted

@@ -30,7 +30,6 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # --8<-- [start:on-commit]
     # After the transaction commits, not now: until then, a worker (or another
     # request) cannot see this row, and a rollback would leave the cache or the
     # email saying what never happened. Outside a transaction, commit is now.
@@ -46,7 +45,6 @@ class Product(models.Model):
             pk = self.pk
             transaction.on_commit(lambda: announce_product.delay(pk))
 
-    # --8<-- [end:on-commit]
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         from .catalogue import forget_products
 
