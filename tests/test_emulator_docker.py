@@ -399,7 +399,7 @@ def test_a_redis_service_is_stood_in_for_by_a_redis_server_of_the_chapter(
     assert "cache started: redis-server at 127.0.0.1:" in up
     assert "cache stood in for by redis-server at 127.0.0.1:" in up
     assert ": CACHE_URL" in up
-    assert "HEALTHCHECK healthy after" in up
+    assert "compose healthcheck healthy after" in up
     assert "running: cache Up (redis-server at 127.0.0.1:" in down
     assert "stopped: cache, web" in down
 
@@ -421,5 +421,5 @@ def test_a_compose_health_check_replaces_the_images(handbook: Handbook) -> None:
 
     result.assert_outcomes(passed=1, failed=1, skipped=3)
     result.stdout.fnmatch_lines(
-        ["*the web service never became healthy: its HEALTHCHECK exited 3*"]
+        ["*the web service never became healthy: its compose healthcheck exited 3*"]
     )

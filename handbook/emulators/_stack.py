@@ -134,25 +134,26 @@ def healthy(
 ) -> str:
     """Run the service's health check (compose's, else the image's HEALTHCHECK) until it
     passes, as Docker does in the start period."""
+    what = "compose healthcheck" if check else "HEALTHCHECK"
     check = check or image.healthcheck
     if check is None:
         return "the image has no HEALTHCHECK"
     argv = list(check.argv)
     program = image.which(argv[0], box.env)
     if program is None:
-        raise Problem(f"the HEALTHCHECK runs {argv[0]}, which the image does not have")
+        raise Problem(f"the {what} runs {argv[0]}, which the image does not have")
     started = time.monotonic()
     give_up = started + max(check.start_period, 10.0) + check.retries * check.timeout
     ran = Ran(1, "")
     while time.monotonic() < min(give_up, deadline.at):
-        ran = execute([program, *argv[1:]], box.env, Path(box.cwd), check.timeout, "HEALTHCHECK")
+        ran = execute([program, *argv[1:]], box.env, Path(box.cwd), check.timeout, what)
         if ran.status == 0:
-            return f"HEALTHCHECK healthy after {time.monotonic() - started:.0f}s"
+            return f"{what} healthy after {time.monotonic() - started:.0f}s"
         if not alive():
             break
         time.sleep(1.0)
     raise Problem(
-        f"the {box.service} service never became healthy: its HEALTHCHECK exited "
+        f"the {box.service} service never became healthy: its {what} exited "
         f"{ran.status}" + (f":\n{tail(ran.output, 15)}" if ran.output.strip() else "")
     )
 
