@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +19,8 @@ from handbook.starting import anchor, starting_point
 
 __all__ = ["Chapter", "load_chapter"]
 
+_PYTHON = re.compile(r"python(3\.\d+)")
+
 
 @dataclass(frozen=True)
 class Chapter:
@@ -31,6 +34,13 @@ class Chapter:
     @property
     def slug(self) -> str:
         return self.path.stem
+
+    def second_pythons(self) -> list[str]:
+        """The versions of the Pythons its blocks need beside the reader's
+        (``needs=python3.12`` gives ``3.12``)."""
+        needs = (block.directive.options.get("needs", "") for block in self.blocks)
+        names = {name for listed in needs for name in listed.split(",")}
+        return sorted(found.group(1) for name in names if (found := _PYTHON.fullmatch(name)))
 
 
 def load_chapter(path: Path, root: Path, snippet_config: dict[str, Any]) -> Chapter:

@@ -121,6 +121,8 @@ class ChapterRun:
         if not self.options.keep_workspace:
             self._stack.callback(self.workspace.remove)
         self.facts["reader_python"] = self.workspace.use_python(self.options.reader_python)
+        for version in self.chapter.second_pythons():
+            self.workspace.add_python(version)
         postgresql: dict[str, str] = {}
         mariadb: dict[str, str] | None = None
         tools: list[str] = []

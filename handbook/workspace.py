@@ -32,7 +32,8 @@ _FIXED = {
     "COLUMNS": "80",
     "NO_COLOR": "1",
     "TERM": "dumb",
-    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    # Not PIP_DISABLE_PIP_VERSION_CHECK: a reader's pip says when a newer pip is out
+    # ("[notice] A new release of pip is available"), so a page's output must allow it.
     "PIP_NO_INPUT": "1",
     # Output goes to a pipe, where Python would hold stdout back until it exits and so
     # print it after stderr; a reader's terminal shows both in the order they happen.
@@ -110,6 +111,18 @@ class Workspace:
             stub.write_text(_ABSENT.format(name=name))
             stub.chmod(0o755)
         return found
+
+    def add_python(self, version: str) -> bool:
+        """Put ``pythonX.Y`` of a second Python on the PATH, where this machine has it (a
+        page that needs one beside the reader's, as a reader who installed it has it).
+        ``python3`` stays the reader's. False when the machine has no such Python."""
+        found = find_python(version)
+        if found is None:
+            return False
+        link = self.bin / f"python{version}"
+        if not link.exists():
+            link.symlink_to(found)
+        return True
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

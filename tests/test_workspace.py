@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from handbook.workspace import Workspace, terminal_environment
+from handbook.needs import NEEDS
+from handbook.workspace import Workspace, find_python, terminal_environment
 from tests.chapters import Handbook, workspaces
 
 GITIGNORE = """\
@@ -82,3 +83,35 @@ def test_other_users_may_pass_through_the_workspace_but_not_list_it(tmp_path: Pa
         assert workspace.root.stat().st_mode & 0o777 == 0o711
     finally:
         workspace.remove()
+
+
+def test_a_second_python_a_page_needs_is_there_beside_the_readers_own(handbook: Handbook) -> None:
+    """A reader who installed the Python a page needs has it as pythonX.Y, while python3
+    stays theirs (upgrades.md: python3.12 beside a 3.11). Without the link, the PATH of
+    one Python hid it, and the page was "not proved here" on a machine that has it."""
+    other = next(name for name in NEEDS if name.startswith("python3."))[len("python") :]
+    readers = [v for v in ("3.10", "3.11", "3.12", "3.13") if v != other and find_python(v)]
+    if not readers or not find_python(other):
+        pytest.skip(f"this machine lacks python{other} or a Python to put it beside")
+    reader = readers[0]
+    handbook.chapter(
+        "second",
+        f"""# Second
+
+<!-- handbook: run needs=python{other} -->
+```bash
+python{other} -c 'import sys; print(sys.version_info[:2])'
+python3 -c 'import sys; print(sys.version_info[:2])'
+```
+
+<!-- handbook: output -->
+```text
+{tuple(int(part) for part in other.split("."))}
+{tuple(int(part) for part in reader.split("."))}
+```
+""",
+    )
+
+    result = handbook.run("docs/second.md", "--require-all", "--reader-python", reader)
+
+    result.assert_outcomes(passed=2)
