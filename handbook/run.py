@@ -26,7 +26,7 @@ from handbook.failure import Failure, tail
 from handbook.machine import Machine
 from handbook.mariadb import client_settings, mariadb_url, server_version, unavailable_reason
 from handbook.mariadb import reader_server as mariadb_server
-from handbook.needs import missing
+from handbook.needs import Lacking, Need, missing
 from handbook.reader import home_changes, prepare_home, snapshot
 from handbook.service import Services
 from handbook.status import Status
@@ -180,7 +180,12 @@ class ChapterRun:
             if self.unavailable is not None:
                 self.records.append(BlockRecord(block, Status.NOT_PROVED, 0.0, self.unavailable))
                 return Outcome(Status.NOT_PROVED, self.unavailable)
-            outcome = EVALUATORS[block.kind](self, block)
+            try:
+                outcome = EVALUATORS[block.kind](self, block)
+            except Lacking as lacking:  # what the block's emulation needs
+                self._lack(block, [lacking.need], f" ({lacking.who})")
+                self.records.append(BlockRecord(block, Status.NOT_PROVED, 0.0, self.unavailable))
+                return Outcome(Status.NOT_PROVED, self.unavailable)
         except Failure as failure:
             self.failed_at = block.where()
             said = str(failure).splitlines()[0]  # names the page line that failed, and how
@@ -199,16 +204,20 @@ class ChapterRun:
         if self.unavailable is not None or "needs" not in block.directive.options:
             return
         lacking = missing(block.directive.options["needs"], self.terminal.env["PATH"])
-        if not lacking:
-            return
+        if lacking:
+            self._lack(block, lacking)
+
+    def _lack(self, block: Block, lacking: list[Need], who: str = "") -> None:
+        """The block needs what this machine lacks (``who``: its emulation, say): the
+        rest of the run is not proved here; under CI or ``--require-all``, it fails."""
         what = "; ".join(need.explain() for need in lacking)
         if self.options.require_all:
             raise Failure(
-                f"{block.where()}: the block needs {what}, and this machine lacks it\n"
+                f"{block.where()}: the block{who} needs {what}, and this machine lacks it\n"
                 "(CI and --require-all prove every block: install it, or run without them "
                 "to leave the rest of the page not proved here)"
             )
-        self.unavailable = f"not proved here: the block at {block.where()} needs {what}"
+        self.unavailable = f"not proved here: the block at {block.where()}{who} needs {what}"
         self.unavailable_at = block.where()
 
     def _not_here(self, block: Block) -> str | None:

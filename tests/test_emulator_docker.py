@@ -9,6 +9,7 @@ Docker chapter itself: ``nox -s docker``.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, cast
@@ -24,8 +25,10 @@ from handbook.emulators._commands import HANDLERS
 from handbook.emulators._context import Context
 from handbook.emulators._steps import StepKind, split_run
 from handbook.failure import Failure
+from handbook.fresh import fresh_path
+from handbook.needs import NEEDS
 from handbook.source import Line
-from tests.chapters import ENGINE_ROOT, FIXTURES, Handbook, free_port, port_open
+from tests.chapters import ENGINE_ROOT, FIXTURES, Handbook, exact, free_port, port_open
 
 if TYPE_CHECKING:
     from handbook.emulators._commands import Session
@@ -402,6 +405,35 @@ def test_a_redis_service_is_stood_in_for_by_a_redis_server_of_the_chapter(
     assert "compose healthcheck healthy after" in up
     assert "running: cache Up (redis-server at 127.0.0.1:" in down
     assert "stopped: cache, web" in down
+
+
+@no_daemon
+@pytest.mark.parametrize("how", ["locally", "--require-all"])
+def test_a_redis_stand_in_on_a_machine_without_redis_is_a_missing_need(
+    handbook: Handbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """The emulation needs redis-server where Docker would not: the rest of the page is
+    not proved here, as for a block's own needs=redis (before: a failure to install)."""
+    monkeypatch.setenv("PATH", fresh_path(tmp_path / "fresh", os.environ["PATH"]))
+    monkeypatch.delenv("CI", raising=False)
+    tiny_chapter(handbook, free_port())
+    with_redis(handbook, f'["CMD", "python", "-c", "{REACHES_REDIS}"]')
+    up = handbook.line_of("tiny", "docker compose up") - 3  # the block's first line
+    reason = (
+        f"the block at docs/tiny.md:{up} (the cache service's stand-in, without a Docker "
+        f"daemon) needs redis, {NEEDS['redis'].what} ({NEEDS['redis'].install()})"
+    )
+
+    result = handbook.run("docs/tiny.md", *([how] if how.startswith("--") else []))
+
+    if how == "locally":
+        result.assert_outcomes(passed=1, skipped=4)
+        assert handbook.report()["runs"]["tiny"]["status"] == "not proved"
+        result.stdout.fnmatch_lines([exact(f"tiny: 4 blocks not proved here: {reason}")])
+    else:
+        result.assert_outcomes(passed=1, failed=1, skipped=3)
+        said = reason.replace(f"the block at docs/tiny.md:{up} ", f"docs/tiny.md:{up}: the block ")
+        result.stdout.fnmatch_lines([exact(f"{said}, and this machine lacks it")])
 
 
 @no_daemon

@@ -18,7 +18,7 @@ from handbook.emulators._image import Image
 from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline
 from handbook.emulators._stack import Container, healthy, published, start_code
-from handbook.needs import NEEDS
+from handbook.needs import NEEDS, Lacking
 from handbook.service import NotReady, Probe, Service
 
 if TYPE_CHECKING:
@@ -60,10 +60,7 @@ def start_redis(
     free port of this machine; ready when the port answers."""
     program = shutil.which("redis-server", path=run.terminal.env.get("PATH"))
     if program is None:
-        raise Problem(
-            f"the {name} service runs Redis; without a Docker daemon, redis-server stands "
-            f"in for it, and this machine lacks it ({NEEDS['redis'].install()})"
-        )
+        raise Lacking(NEEDS["redis"], f"the {name} service's stand-in, without a Docker daemon")
     port = _free_port()
     argv = [program, *argv, "--bind", "127.0.0.1", "--port", str(port)]
     box = Container(name, "", {}, argv, str(cwd))
