@@ -175,19 +175,6 @@ if [ -n "$python" ]; then
   fi
 fi
 
-# --- The Docker image's Python, beside yours (optional) ---------------------------
-# Upgrades tests the project on it, and moves the project to Django 6, which needs it.
-# tests/test_needs.py keeps its name equal to PYTHON_IMAGE.
-# A pyenv shim answers for a Python that pyenv does not make global, and then fails.
-why="Upgrades tests the project on it and moves it to Django 6"
-if ! have python3.12; then
-  warn "python3.12: not found (optional); $why — $(install_hint python3.12)"
-elif ! version=$(python3.12 -c 'import platform; print(platform.python_version())' 2>/dev/null); then
-  warn "python3.12: found, but it does not run (optional); $why — with pyenv, name it in pyenv global, after yours"
-else
-  ok "python3.12 $version"
-fi
-
 # --- git: 2.28 or newer, for `git init -b main` (required) ----------------------
 if ! have git; then
   fail "git: not found — install it with $(install_hint git)"
@@ -276,6 +263,19 @@ check_tool mariadb-dump optional "the Database chapter's MariaDB backup needs it
 # Background tasks and caching starts a Redis of its own and asks it questions.
 check_tool redis-server optional "Background tasks and caching starts a Redis of its own with it"
 check_tool redis-cli optional "Background tasks and caching asks its Redis with it"
+
+# --- The Docker image's Python, beside yours (optional) ---------------------------
+# Upgrades tests the project on it, and moves the project to Django 6, which needs it.
+# tests/test_needs.py keeps its name equal to PYTHON_IMAGE.
+# A pyenv shim answers for a Python that pyenv does not make global, and then fails.
+why="Upgrades tests the project on it and moves it to Django 6"
+if ! have python3.12; then
+  warn "python3.12: not found (optional); $why — $(install_hint python3.12)"
+elif ! version=$(python3.12 -c 'import platform; print(platform.python_version())' 2>/dev/null); then
+  warn "python3.12: found, but it does not run (optional); $why — with pyenv, name it in pyenv global, after yours"
+else
+  ok "python3.12 $version"
+fi
 
 # --- Build tools for mysqlclient, the MariaDB driver (optional) -------------------
 # Only a project run on MariaDB or MySQL installs mysqlclient (requirements-mariadb.txt),
