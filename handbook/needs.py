@@ -147,7 +147,7 @@ def required(require_all: bool = False) -> bool:
 
 
 def _met(need: Need, path: str) -> bool:
-    if not all(shutil.which(program, path=path) for program in need.programs):
+    if not all(_runs(program, path) for program in need.programs):
         return False
     if not need.pkg_config:
         return True
@@ -157,3 +157,12 @@ def _met(need: Need, path: str) -> bool:
         subprocess.run([pkg_config, "--exists", module], check=False).returncode == 0
         for module in need.pkg_config
     )
+
+
+def _runs(program: str, path: str) -> bool:
+    """On PATH; a Python must also start: pyenv's shim for a version that pyenv does not
+    make global is on PATH, and fails ("pyenv: python3.12: command not found")."""
+    found = shutil.which(program, path=path)
+    if found is None or not program.startswith("python"):
+        return found is not None
+    return subprocess.run([found, "-c", ""], capture_output=True, check=False).returncode == 0

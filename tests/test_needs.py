@@ -185,3 +185,12 @@ def test_a_fresh_machine_has_core_utilities_git_and_python_and_no_need(tmp_path:
     for need in NEEDS.values():
         lacks = [] if need.name in pythons else [need]
         assert missing(need.name, path) == lacks, f"a fresh machine: {need.name}"
+
+
+def test_a_python_that_does_not_start_is_missing(tmp_path: Path) -> None:
+    """pyenv's shim answers for every version it knows and fails for one not made global."""
+    shim = tmp_path / "python3.12"
+    shim.write_text("#!/bin/sh\necho 'pyenv: python3.12: command not found' >&2\nexit 127\n")
+    shim.chmod(0o755)
+
+    assert missing("python3.12", str(tmp_path)) == [NEEDS["python3.12"]]
