@@ -19,7 +19,7 @@ from pytest_examples.lint import FormatError, black_check, ruff_check
 from handbook import emulators, output
 from handbook.block import Block
 from handbook.directive import Kind
-from handbook.failure import Failure, excerpt, tail
+from handbook.failure import Failure, report
 from handbook.service import DEFAULT_READY, NotReady, Probe
 from handbook.status import Status
 
@@ -220,11 +220,4 @@ def _check_pasteable(block: Block) -> None:
 def _report(
     run: ChapterRun, block: Block, problem: str, text: str, marked: int | None = None
 ) -> str:
-    where = block.where(marked) if marked is not None else block.where()
-    parts = [f"{where}: {problem}", excerpt(block, marked)]
-    if text.strip():
-        parts += ["--- output ---", tail(text)]
-    logs = run.services.logs()
-    if logs:
-        parts.append(logs)
-    return "\n".join(parts)
+    return report(block, problem, marked, text, run.services.logs())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handbook.block import Block
 
-__all__ = ["Failure", "excerpt", "tail"]
+__all__ = ["Failure", "excerpt", "report", "tail"]
 
 TAIL_LINES = 40
 
@@ -29,3 +29,17 @@ def tail(text: str, lines: int = TAIL_LINES) -> str:
         return "\n".join(all_lines)
     hidden = len(all_lines) - lines
     return "\n".join([f"[... {hidden} earlier lines ...]", *all_lines[-lines:]])
+
+
+def report(
+    block: Block, problem: str, marked: int | None = None, output: str = "", logs: str = ""
+) -> str:
+    """A failure's whole report: the page line (of line ``marked``, 0-based, or the
+    block's first), the problem, the block, the output's tail and the services' logs."""
+    where = block.where(marked) if marked is not None else block.where()
+    parts = [f"{where}: {problem}", excerpt(block, marked)]
+    if output.strip():
+        parts += ["--- output ---", tail(output)]
+    if logs:
+        parts.append(logs)
+    return "\n".join(parts)

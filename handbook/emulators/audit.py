@@ -24,13 +24,18 @@ import re
 import shlex
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from handbook.emulators._problem import Problem
+from handbook.emulators._lines import (
+    Command,
+    chunks,
+    commands,
+    failure,
+    ran_for_real,
+    run_in_terminal,
+)
 from handbook.emulators._process import Deadline
 from handbook.evaluators import Outcome
-from handbook.failure import Failure, excerpt, tail
 from handbook.status import Status
 
 if TYPE_CHECKING:
@@ -51,16 +56,7 @@ _PIP_AUDIT = re.compile(r"^\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:\S*/)?pip-audit(?=\s|$)
 _DRY_RUN = re.compile(r"would have audited (\d+) packages?")
 _REQUIREMENT_FILE = re.compile(r"^(?:-r|--requirement)(?:=(.+))?$")
 _OPERATORS = frozenset(("&&", "||", ";", "|", "&"))
-
-
-@dataclass(frozen=True)
-class _Line:
-    """A command of the block: pip-audit (run with --dry-run) or not (run as it is)."""
-
-    index: int
-    """Its first line in the block (0-based)."""
-    text: str
-    audit: bool
+_DRY = "pip-audit --dry-run"
 
 
 def available() -> bool:
@@ -95,89 +91,37 @@ def emulate(run: ChapterRun, block: Block) -> Outcome:
     Failure naming the page's line when one fails."""
     timeout = float(block.directive.options.get("timeout", run.chapter.settings.timeout))
     deadline = Deadline.after(timeout)
+    lines = [
+        Command(index, text, _DRY if _PIP_AUDIT.match(text) else "")
+        for index, text in commands(block)
+    ]
     notes: list[str] = []
-    for chunk in _chunks(_lines(block)):
-        if chunk[0].audit:
+    for chunk in chunks(lines):
+        if chunk[0].emulated:
             notes.append(_audit(run, block, chunk[0], deadline))
         else:
-            _run(run, block, chunk, "\n".join(line.text for line in chunk), deadline)
-            more = f" (and {len(chunk) - 1} more lines)" if len(chunk) > 1 else ""
-            notes.append(f"`{chunk[0].text.strip()}`{more} ran for real")
+            run_in_terminal(run, block, chunk, deadline)
+            notes.append(ran_for_real(chunk))
     why = unavailable_reason()
     if why is not None:
         notes.insert(0, f"PyPI's vulnerability service did not answer here ({why})")
     return Outcome(Status.EMULATED, "emulated: " + "; ".join(notes))
 
 
-def _audit(run: ChapterRun, block: Block, line: _Line, deadline: Deadline) -> str:
+def _audit(run: ChapterRun, block: Block, line: Command, deadline: Deadline) -> str:
     """Run one pip-audit line with --dry-run; the note saying what it read."""
     match = _PIP_AUDIT.match(line.text)
-    assert match is not None  # only such lines are marked audit
+    assert match is not None  # only such lines are emulated
     dry = f"{line.text[: match.end()]} --dry-run{line.text[match.end() :]}"
-    output = _run(run, block, [line], dry, deadline)
+    output = run_in_terminal(run, block, [line], deadline, dry + "\n")
     found = _DRY_RUN.search(output)
     if found is None:
         problem = "pip-audit --dry-run did not say how many packages it would have audited"
-        raise Failure(_message(run, block, line, problem, output))
+        raise failure(run, block, line, problem, output)
     files, pinned = _requirement_files(line.text[match.end() :])
     packages = f"the {found.group(1)} {'pinned ' if pinned else ''}packages"
     where = f" of {' and '.join(files)}" if files else ""
     return f"pip-audit --dry-run read {packages}{where} and audited none"
-
-
-def _run(run: ChapterRun, block: Block, chunk: list[_Line], code: str, deadline: Deadline) -> str:
-    """Run ``code`` (the chunk's lines) in the chapter's terminal; its output."""
-    try:
-        result = run.terminal.run(code + "\n", deadline.left(block.where(chunk[0].index)))
-    except Problem as problem:
-        raise Failure(_message(run, block, chunk[0], str(problem))) from None
-    if result.timed_out or result.status != 0:
-        failed = chunk[min(len(chunk), result.failed_line or 1) - 1]
-        how = "timed out" if result.timed_out else f"exit status {result.status}"
-        raise Failure(_message(run, block, failed, f"command failed ({how})", result.output))
-    return result.output
-
-
-def _message(run: ChapterRun, block: Block, line: _Line, problem: str, output: str = "") -> str:
-    """The failure's report: the page line, the block, the output, the services' logs."""
-    dry = " (emulated: pip-audit --dry-run)" if line.audit else ""
-    parts = [f"{block.where(line.index)}: `{line.text.strip()}`{dry}: {problem}"]
-    parts.append(excerpt(block, line.index))
-    if output.strip():
-        parts += ["--- output ---", tail(output)]
-    logs = run.services.logs()
-    if logs:
-        parts.append(logs)
-    return "\n".join(parts)
-
-
-def _lines(block: Block) -> list[_Line]:
-    """The block's commands, continuation lines joined, comments and blank lines left out."""
-    lines: list[_Line] = []
-    pending: tuple[int, str] | None = None
-    for index, line in enumerate(block.lines):
-        start, text = pending if pending else (index, "")
-        text += line.text
-        if text.endswith("\\"):
-            pending = (start, text[:-1] + " ")
-            continue
-        pending = None
-        if text.strip() and not text.lstrip().startswith("#"):
-            lines.append(_Line(start, text, _PIP_AUDIT.match(text) is not None))
-    if pending:
-        lines.append(_Line(pending[0], pending[1], _PIP_AUDIT.match(pending[1]) is not None))
-    return lines
-
-
-def _chunks(lines: list[_Line]) -> list[list[_Line]]:
-    """Each pip-audit line alone; consecutive other lines together (one shell snippet)."""
-    chunks: list[list[_Line]] = []
-    for line in lines:
-        if chunks and not line.audit and not chunks[-1][0].audit:
-            chunks[-1].append(line)
-        else:
-            chunks.append([line])
-    return chunks
 
 
 def _requirement_files(arguments: str) -> tuple[list[str], bool]:

@@ -33,11 +33,19 @@ from handbook.emulators._commands import HANDLERS, Session
 from handbook.emulators._compose import find_compose, validate
 from handbook.emulators._context import Context
 from handbook.emulators._dockerfile import read_dockerfile
+from handbook.emulators._lines import (
+    Command,
+    chunks,
+    commands,
+    failure,
+    ran_for_real,
+    run_in_terminal,
+)
 from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline
 from handbook.emulators._static import check_image
 from handbook.evaluators import Outcome
-from handbook.failure import Failure, excerpt, tail
+from handbook.failure import Failure, excerpt
 from handbook.status import Status
 
 if TYPE_CHECKING:
@@ -46,15 +54,14 @@ if TYPE_CHECKING:
 
 __all__ = ["Problem", "available", "check", "emulate"]
 
+_NO_DAEMON = "no Docker daemon"
+
 
 @dataclass(frozen=True)
-class _Line:
-    """A command of the block: docker (emulated) or not (run in the terminal)."""
+class _Line(Command):
+    """A command of the block: docker (emulated, with its call) or not (run for real)."""
 
-    index: int
-    """Its first line in the block (0-based)."""
-    text: str
-    call: Call | None
+    call: Call | None = None
 
 
 def available() -> bool:
@@ -68,16 +75,17 @@ def emulate(run: ChapterRun, block: Block) -> Outcome:
     timeout = float(block.directive.options.get("timeout", run.chapter.settings.timeout))
     session = Session(run, Deadline.after(timeout))
     notes: list[str] = []
-    for chunk in _chunks(lines):
+    for chunk in chunks(lines):
         if chunk[0].call is None:
-            notes.append(_shell(run, block, chunk, session.deadline))
+            run_in_terminal(run, block, chunk, session.deadline)
+            notes.append(ran_for_real(chunk))
             continue
         line, call = chunk[0], chunk[0].call
         session.where = block.where(line.index)
         try:
             notes += HANDLERS[call.command](session, call)
         except Problem as problem:
-            raise Failure(_report(run, block, line, str(problem))) from None
+            raise failure(run, block, line, str(problem)) from None
     unique = list(dict.fromkeys(note for note in notes if note))
     return Outcome(Status.EMULATED, "emulated (no Docker daemon): " + "; ".join(unique))
 
@@ -95,71 +103,20 @@ def check(folder: Path) -> list[str]:
 
 
 def _lines(block: Block) -> list[_Line]:
-    """The block's commands (continuation lines joined); every docker line parsed first,
-    so a line that cannot be emulated fails the block before anything runs."""
-    lines: list[_Line] = []
-    pending: tuple[int, str] | None = None
-    for index, line in enumerate(block.lines):
-        start, text = pending if pending else (index, "")
-        text += line.text
-        if text.endswith("\\"):
-            pending = (start, text[:-1] + " ")
-            continue
-        pending = None
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
-        lines.append(_parse(block, start, text))
-    if pending:
-        lines.append(_parse(block, *pending))
-    return lines
+    """The block's commands; every docker line parsed first, so a line that cannot be
+    emulated fails the block before anything runs."""
+    return [_parse(block, index, text) for index, text in commands(block)]
 
 
 def _parse(block: Block, index: int, text: str) -> _Line:
     words = text.split()
     if words[:1] != ["docker"]:
-        return _Line(index, text, None)
+        return _Line(index, text)
     try:
-        return _Line(index, text, parse_call(text))
+        return _Line(index, text, _NO_DAEMON, parse_call(text))
     except ValueError as error:
         where = block.where(index)
         raise Failure(
             f"{where}: this docker command cannot be emulated (no Docker daemon here): "
             f"{error}\n{excerpt(block, index)}"
         ) from None
-
-
-def _chunks(lines: list[_Line]) -> list[list[_Line]]:
-    """Each docker line alone; consecutive other lines together (one shell snippet)."""
-    chunks: list[list[_Line]] = []
-    for line in lines:
-        if chunks and line.call is None and chunks[-1][0].call is None:
-            chunks[-1].append(line)
-        else:
-            chunks.append([line])
-    return chunks
-
-
-def _shell(run: ChapterRun, block: Block, chunk: list[_Line], deadline: Deadline) -> str:
-    code = "".join(line.text + "\n" for line in chunk)
-    try:
-        result = run.terminal.run(code, deadline.left(block.where(chunk[0].index)))
-    except Problem as problem:
-        raise Failure(_report(run, block, chunk[0], str(problem))) from None
-    if result.timed_out or result.status != 0:
-        failed = chunk[min(len(chunk), result.failed_line or 1) - 1]
-        how = "timed out" if result.timed_out else f"exit status {result.status}"
-        raise Failure(_report(run, block, failed, f"command failed ({how})", result.output))
-    more = f" (and {len(chunk) - 1} more lines)" if len(chunk) > 1 else ""
-    return f"`{chunk[0].text.strip()}`{more} ran for real"
-
-
-def _report(run: ChapterRun, block: Block, line: _Line, problem: str, output: str = "") -> str:
-    emulated = " (emulated: no Docker daemon)" if line.call is not None else ""
-    parts = [f"{block.where(line.index)}: `{line.text.strip()}`{emulated}: {problem}"]
-    parts.append(excerpt(block, line.index))
-    if output.strip():
-        parts += ["--- output ---", tail(output)]
-    logs = run.services.logs()
-    if logs:
-        parts.append(logs)
-    return "\n".join(parts)
