@@ -9,7 +9,6 @@ from __future__ import annotations
 import codeop
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_examples.config import ExamplesConfig
@@ -21,24 +20,15 @@ from handbook.block import Block
 from handbook.directive import Kind
 from handbook.failure import Failure, report
 from handbook.service import DEFAULT_READY, NotReady, Probe
-from handbook.status import Status
+from handbook.status import Outcome, Status
 
 if TYPE_CHECKING:
     from handbook.run import ChapterRun
 
-__all__ = ["EVALUATORS", "Outcome"]
+__all__ = ["EVALUATORS"]
 
 # Python blocks follow the same rules as the project's code (see the quality chapter).
 _LINT = ExamplesConfig(line_length=88, quotes="double", isort=True, ruff_select=["E", "F", "I"])
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How a block ended, when it did not fail."""
-
-    status: Status
-    """passed, shown, emulated or not proved (this machine lacks what the block needs)."""
-    reason: str | None = None
 
 
 def run_block(run: ChapterRun, block: Block) -> Outcome:

@@ -1,4 +1,5 @@
-"""How a block, or a chapter run, ended: one word for each, as the report writes it.
+"""How a block, or a chapter run, ended: one word for each, as the report writes it, and
+a block's Outcome (its status and why).
 
 The engine (run, evaluators, emulators, plugin) and the readers of the report (report,
 summary, site macros, drift, canary) use these members; the report holds their values,
@@ -8,9 +9,10 @@ and a value read back from it compares equal to its member (``Status.PASSED ==
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["Status"]
+__all__ = ["Outcome", "Status"]
 
 
 class Status(str, Enum):
@@ -19,7 +21,7 @@ class Status(str, Enum):
     PASSED = "passed"
     FAILED = "failed"
     EMULATED = "emulated"
-    """Run against an emulator (no Docker daemon), labelled so on the page's report."""
+    """Run against an emulator (its tool does not work here), labelled so on the report."""
     SHOWN = "shown"
     """Not run, with the reason its directive gives (or a database it is not for)."""
     NOT_RUN = "not run"
@@ -29,3 +31,12 @@ class Status(str, Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a block ended, when it did not fail (a failure raises handbook.failure.Failure)."""
+
+    status: Status
+    """passed, shown, emulated or not proved (this machine lacks what the block needs)."""
+    reason: str | None = None

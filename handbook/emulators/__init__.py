@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
     from handbook.block import Block
-    from handbook.evaluators import Outcome
     from handbook.run import ChapterRun
+    from handbook.status import Outcome
 
 __all__ = ["Emulator", "load", "names"]
 

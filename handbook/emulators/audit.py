@@ -35,8 +35,7 @@ from handbook.emulators._lines import (
     run_in_terminal,
 )
 from handbook.emulators._process import Deadline
-from handbook.evaluators import Outcome
-from handbook.status import Status
+from handbook.status import Outcome, Status
 
 if TYPE_CHECKING:
     from handbook.block import Block

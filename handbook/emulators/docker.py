@@ -44,9 +44,8 @@ from handbook.emulators._lines import (
 from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline
 from handbook.emulators._static import check_image
-from handbook.evaluators import Outcome
 from handbook.failure import Failure, excerpt
-from handbook.status import Status
+from handbook.status import Outcome, Status
 
 if TYPE_CHECKING:
     from handbook.block import Block
