@@ -40,7 +40,7 @@ def run_block(run: ChapterRun, block: Block) -> Outcome:
             return emulator.emulate(run, block)
     if block.is_python:
         _lint(block)
-    timeout = float(block.directive.options.get("timeout", run.chapter.settings.timeout))
+    timeout = run.timeout(block)
     suffix = ".py" if block.is_python else ".sh"
     result = run.terminal.run(block.code, timeout, suffix)
     run.last_output = result.output

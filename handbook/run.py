@@ -167,6 +167,10 @@ class ChapterRun:
     def cwd(self) -> Path:
         return self.terminal.cwd()
 
+    def timeout(self, block: Block) -> float:
+        """Seconds the block may take: its directive's ``timeout=``, or the chapter's."""
+        return float(block.directive.options.get("timeout", self.chapter.settings.timeout))
+
     def evaluate(self, block: Block) -> Outcome:
         """Run one block; a failure is recorded and re-raised with its report."""
         interrupt.check()  # a Ctrl-C that Python dropped still stops the page here

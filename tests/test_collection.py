@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handbook import emulators
 from tests.chapters import Handbook, exact
 
 KINDS = (
@@ -158,3 +159,11 @@ def test_an_included_file_in_a_box_is_written_as_the_site_shows_it(handbook: Han
     result = handbook.run("docs/x.md")
 
     result.assert_outcomes(passed=3)
+
+
+def test_every_emulator_the_registry_names_is_a_module_with_the_interface() -> None:
+    """emulate=NAME accepts the registry's names: each loads and has both functions."""
+    for name in emulators.NAMES:
+        emulator = emulators.load(name)
+        assert callable(emulator.available), name
+        assert callable(emulator.emulate), name

@@ -88,7 +88,7 @@ def unavailable_reason() -> str | None:
 def emulate(run: ChapterRun, block: Block) -> Outcome:
     """Run the block's pip-audit lines with --dry-run and its other lines as they are;
     Failure naming the page's line when one fails."""
-    timeout = float(block.directive.options.get("timeout", run.chapter.settings.timeout))
+    timeout = run.timeout(block)
     deadline = Deadline.after(timeout)
     lines = [
         Command(index, text, _DRY if _PIP_AUDIT.match(text) else "")

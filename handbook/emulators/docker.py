@@ -71,7 +71,7 @@ def available() -> bool:
 def emulate(run: ChapterRun, block: Block) -> Outcome:
     """Emulate the block's docker commands and run its other lines; Failure on a problem."""
     lines = _lines(block)
-    timeout = float(block.directive.options.get("timeout", run.chapter.settings.timeout))
+    timeout = run.timeout(block)
     session = Session(run, Deadline.after(timeout))
     notes: list[str] = []
     for chunk in chunks(lines):
