@@ -9,7 +9,6 @@ Pages name versions through handbook/versions.py's functions, registered here to
 from __future__ import annotations
 
 import datetime
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from handbook.canary import canary_path, read_canary, results  # noqa: E402
-from handbook.report import last_green  # noqa: E402
+from handbook.report import last_green, read_report, report_path  # noqa: E402
 from handbook.status import Status  # noqa: E402
 from handbook.versions import variables  # noqa: E402
 
@@ -30,7 +29,6 @@ __all__ = ["REPORT_MACROS", "STALE_DAYS", "canary_summary", "define_env", "nav_p
 REPORT_MACROS = ("proof", "verification_table", "canary_versions")
 """Macros that read the report; the engine renders them as "" (see handbook/macros.py)."""
 
-_REPORT = _ROOT / "build" / "verification.json"
 STALE_DAYS = 14
 """A chapter not proved green for longer is marked stale on the verification page."""
 
@@ -60,12 +58,8 @@ def define_env(env: Any) -> None:
 
 
 def _runs() -> dict[str, Any]:
-    try:
-        report = json.loads(_REPORT.read_text())
-    except (OSError, ValueError):
-        return {}
-    runs = report.get("runs", {})
-    return runs if isinstance(runs, dict) else {}
+    runs: dict[str, Any] = read_report(report_path(_ROOT))["runs"]
+    return runs
 
 
 def nav_pages(nav: list[Any]) -> list[tuple[str, str]]:
