@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import sys
 import tempfile
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from handbook.canary import LINES, prepare, record, results  # noqa: E402
 from handbook.claim import claim_server  # noqa: E402
 from handbook.fresh import fresh_path  # noqa: E402
 from handbook.journey import onboarding_path  # noqa: E402
-from handbook.mariadb import SERVER_WAIT, mariadb_url  # noqa: E402
+from handbook.mariadb import SERVER_WAIT, answers, mariadb_url  # noqa: E402
 from handbook.needs import missing, required  # noqa: E402
 from handbook.report import read_report, report_path, run_key, variant  # noqa: E402
 from handbook.summary import summary as summary_table  # noqa: E402
@@ -367,7 +366,7 @@ def _sample_copy(session: nox.Session) -> Path:
 
 def _mariadb(session: nox.Session) -> None:
     lacking = [f"needs {need.explain()}" for need in missing("mariadb-dev", os.environ["PATH"])]
-    if not _answers(MARIADB_URL):
+    if not answers(MARIADB_URL):
         lacking.append(f"no MariaDB server answers for {MARIADB_URL}")
     if not lacking:
         # The driver has a requirements file of its own: pip builds it, against libmariadb.
@@ -386,16 +385,6 @@ def _mariadb(session: nox.Session) -> None:
     else:
         session.warn(f"the tests on MariaDB: not proved on this machine: {'; '.join(lacking)}")
         _UNPROVED.add(session.name)
-
-
-def _answers(url: str) -> bool:
-    host_port = url.split("@", 1)[-1].split("/", 1)[0]
-    host, _, port = host_port.partition(":")
-    try:
-        with socket.create_connection((host, int(port or 3306)), timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def _production_env() -> dict[str, str]:

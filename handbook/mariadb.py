@@ -8,6 +8,7 @@ Where no server answers, the chapter's blocks are reported as shown, with that r
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # the driver is imported where it connects: noxfile.py reads 
 __all__ = [
     "DEFAULT_URL",
     "SERVER_WAIT",
+    "answers",
     "client_settings",
     "mariadb_url",
     "reader_server",
@@ -36,6 +38,16 @@ project's tests on it)."""
 
 def mariadb_url() -> str:
     return os.environ.get("MARIADB_URL", DEFAULT_URL)
+
+
+def answers(url: str) -> bool:
+    """True when something listens where ``url`` points (no driver needed: nox asks it)."""
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 3306), 2):
+            return True
+    except OSError:
+        return False
 
 
 def client_settings(url: str) -> dict[str, str]:

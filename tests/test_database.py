@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import pwd
+import socket
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from handbook.mariadb import answers
 from tests.chapters import Handbook, exact, free_port
 
 SERVER = os.environ.get("DATABASE_URL", "")
@@ -227,3 +229,13 @@ def test_pages_on_one_mariadb_server_take_turns_as_on_postgresql() -> None:
     refused = pytest.raises(LookupError, match=r"^the MariaDB server stayed in use by ")
     with held, refused, reader_server(url, wait=0.5):
         pass
+
+
+def test_nox_asks_whether_a_mariadb_server_listens_without_its_driver() -> None:
+    """noxfile.py runs in nox's Python, which has no MariaDB driver: a socket answers."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        assert answers(f"mysql://root@127.0.0.1:{port}/")
+    assert not answers(f"mysql://root@127.0.0.1:{port}/")
