@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from handbook.block import Block
+from handbook.errors import Failure
 
 __all__ = ["Failure", "excerpt", "report", "tail"]
 
 TAIL_LINES = 40
-
-
-class Failure(Exception):
-    """A block did not do what the chapter says; the message is the whole report."""
 
 
 def excerpt(block: Block, marked: int | None = None) -> str:

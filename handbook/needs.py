@@ -18,6 +18,8 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from handbook.errors import Lacking
+
 __all__ = ["MACOS_HAS_IT", "NEEDS", "Lacking", "Need", "missing", "required"]
 
 MACOS_HAS_IT = "comes with macOS"
@@ -46,17 +48,6 @@ class Need:
     def explain(self) -> str:
         """``nginx, the web server ... (Debian/Ubuntu: ...; macOS: ...)``."""
         return f"{self.name}, {self.what} ({self.install()})"
-
-
-class Lacking(Exception):
-    """A part of the machine that a block's emulation needs and this machine lacks: the
-    run treats it as the block's own ``needs=``, so the rest of the page is not proved
-    here (or, under CI, fails), instead of failing with an install hint."""
-
-    def __init__(self, need: Need, who: str) -> None:
-        super().__init__(f"{who} needs {need.explain()}")
-        self.need = need
-        self.who = who
 
 
 NEEDS: Mapping[str, Need] = {

@@ -21,12 +21,13 @@ from handbook.chapter import Chapter
 from handbook.database import Server, chapter_database, reader_server
 from handbook.directive import Kind
 from handbook.docker import docker_version
+from handbook.errors import Lacking
 from handbook.evaluators import EVALUATORS
 from handbook.failure import Failure, tail
 from handbook.machine import Machine
 from handbook.mariadb import client_settings, mariadb_url, server_version, unavailable_reason
 from handbook.mariadb import reader_server as mariadb_server
-from handbook.needs import Lacking, Need, missing
+from handbook.needs import Need, missing
 from handbook.reader import home_changes, prepare_home, snapshot
 from handbook.service import Services
 from handbook.status import Outcome, Status

@@ -14,6 +14,7 @@ from pathlib import Path
 import sh
 
 from handbook.claim import claim
+from handbook.errors import NotReady
 from handbook.terminal import Terminal, interrupt_group, kill_group
 
 __all__ = ["NotReady", "Probe", "Service", "Services"]
@@ -25,10 +26,6 @@ _STOP_GRACE = 10.0
 PORT_WAIT = 900.0
 # A claim is retried every 0.5 s: a wait this long means another chapter held the port.
 _WAIT_WORTH_TELLING = 1.0
-
-
-class NotReady(Exception):
-    """A service did not become ready before its deadline, or exited first."""
 
 
 @dataclass(frozen=True)

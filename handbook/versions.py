@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from handbook.errors import VersionError
+
 # noxfile.py reads this module with the Python nox runs on, 3.10 included.
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,10 +62,6 @@ _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PYTHON_IMAGE = re.compile(r"^FROM\s+python:(\d+\.\d+)[-\s]", re.M)
 _POSTGRES_IMAGE = re.compile(r"^postgres:(\d+)")
-
-
-class VersionError(ValueError):
-    """A page asked for a version no file pins, or the files disagree."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from handbook.emulators._compose import load_project, read_dotenv
-from handbook.emulators._problem import Problem
+from handbook.errors import Problem
 
 __all__ = ["check_example"]
 

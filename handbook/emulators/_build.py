@@ -18,9 +18,9 @@ from pathlib import Path
 from handbook.emulators._context import Context
 from handbook.emulators._dockerfile import Dockerfile, Instruction, Stage, exec_form
 from handbook.emulators._image import BASE_PATH, Image, Images
-from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline, execute, find_python
 from handbook.emulators._steps import Step, StepKind, split_run
+from handbook.errors import Problem
 from handbook.failure import tail
 
 __all__ = ["build"]

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from handbook.emulators._dockerfile import Healthcheck
-from handbook.emulators._problem import Problem
+from handbook.errors import Problem
 
 __all__ = ["Port", "Project", "find_compose", "load_project", "read_dotenv", "validate"]
 

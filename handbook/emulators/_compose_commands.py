@@ -8,7 +8,6 @@ from handbook.emulators._agreement import check_example
 from handbook.emulators._call import Call
 from handbook.emulators._compose import Project, find_compose, load_project, read_dotenv, validate
 from handbook.emulators._image import Image
-from handbook.emulators._problem import Problem
 from handbook.emulators._services import (
     find_service,
     redis_address,
@@ -25,6 +24,7 @@ from handbook.emulators._stack import (
     running,
     save_running,
 )
+from handbook.errors import Problem
 from handbook.failure import tail
 
 __all__ = [

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from docker.utils.build import PatternMatcher, exclude_paths
 
-from handbook.emulators._problem import Problem
+from handbook.errors import Problem
 
 __all__ = ["Context", "Copy"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dockerfile_parse import DockerfileParser
 
-from handbook.emulators._problem import Problem
+from handbook.errors import Problem
 
 __all__ = ["Dockerfile", "Healthcheck", "Instruction", "Stage", "hadolint", "read_dockerfile"]
 

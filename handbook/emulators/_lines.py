@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from handbook.emulators._problem import Problem
+from handbook.errors import Problem
 from handbook.failure import Failure, report
 
 if TYPE_CHECKING:

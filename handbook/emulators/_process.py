@@ -9,7 +9,7 @@ from pathlib import Path
 import sh
 
 from handbook import workspace
-from handbook.emulators._problem import Problem
+from handbook.errors import Problem
 from handbook.terminal import kill_group
 
 __all__ = ["Deadline", "Ran", "execute", "find_python"]

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from handbook.emulators._compose import Project
 from handbook.emulators._image import Image
-from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline
 from handbook.emulators._stack import Container, healthy, published, start_code
-from handbook.needs import NEEDS, Lacking
+from handbook.errors import Lacking, Problem
+from handbook.needs import NEEDS
 from handbook.service import NotReady, Probe, Service
 
 if TYPE_CHECKING:

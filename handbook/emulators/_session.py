@@ -15,9 +15,9 @@ from handbook.emulators._build import build
 from handbook.emulators._context import Context
 from handbook.emulators._dockerfile import read_dockerfile
 from handbook.emulators._image import Image, Images
-from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline
 from handbook.emulators._static import check_image
+from handbook.errors import Problem
 
 if TYPE_CHECKING:
     from handbook.run import ChapterRun

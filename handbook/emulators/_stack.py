@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 from handbook.emulators._compose import Port, Project
 from handbook.emulators._dockerfile import Healthcheck
 from handbook.emulators._image import Image
-from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline, Ran, execute
+from handbook.errors import Problem
 from handbook.failure import tail
 
 __all__ = [

@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 
 from handbook.emulators._context import Context
 from handbook.emulators._dockerfile import Dockerfile, Stage, hadolint
-from handbook.emulators._problem import Problem
 from handbook.emulators._steps import StepKind, split_run
+from handbook.errors import Problem
 
 __all__ = ["Layout", "check_image", "layout"]
 

@@ -41,9 +41,9 @@ from handbook.emulators._lines import (
     ran_for_real,
     run_in_terminal,
 )
-from handbook.emulators._problem import Problem
 from handbook.emulators._process import Deadline
 from handbook.emulators._static import check_image
+from handbook.errors import Problem
 from handbook.failure import Failure, excerpt
 from handbook.status import Outcome, Status
 
