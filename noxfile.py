@@ -542,8 +542,7 @@ def canary(session: nox.Session, line: str) -> None:
             )  # fmt: skip
         entry = record(ROOT, line, report, python=python, moved=moved, chapters=list(CHAPTERS))
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        reaper.forget("path", tmp)
+        reaper.remove(tmp)
     said = results(entry)
     broken = [slug for slug in said if said[slug].startswith("breaks")]
     for slug in broken:

@@ -15,7 +15,6 @@ chapters share this machine's ports and database servers.
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -52,8 +51,7 @@ def timed_runs(root: Path) -> dict[str, dict[str, object]]:
         results["one_page_edited"] = {**_entry(*_run(copy)), "page": EDITED}
         return results
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        reaper.forget("path", folder)
+        reaper.remove(folder)
 
 
 def _entry(seconds: float, sessions: list[str]) -> dict[str, object]:

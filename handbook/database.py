@@ -23,6 +23,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
@@ -314,9 +315,13 @@ def _pgserver() -> Iterator[Server]:
         url = f"postgresql://postgres@/postgres?host={quote(socket)}"
         yield Server(url, "pgserver", str(POSTGRES_BIN_PATH))
     finally:
-        server.cleanup()
-        shutil.rmtree(folder, ignore_errors=True)
-        reaper.forget("postgres", folder)
+        # Stopped by the pid its folder names, not through pgserver's list of handles
+        # (which can name another process, and then stops nothing), and before the
+        # folder goes: without postmaster.pid, nothing could find the server again.
+        if reaper.stop_postgres(Path(folder)):
+            server.cleanup()  # pgserver's own records (its handles, its atexit)
+            reaper.remove(folder, "postgres")
+        # Else the watchdog stops and removes it when the run ends.
 
 
 @contextmanager

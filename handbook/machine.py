@@ -8,7 +8,6 @@ At the end, :meth:`Machine.changes` says how the machine differs from how it sta
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -45,8 +44,7 @@ class Machine:
         return found
 
     def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
-        reaper.forget("path", self.root)
+        reaper.remove(self.root)
 
     def _processes(self) -> list[tuple[int, str]]:
         """Processes that run in the journey's folders, or name them on their command line."""

@@ -73,5 +73,4 @@ def published(root: Path, project: Project) -> Iterator[Path]:
         )
         yield config
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        reaper.forget("path", folder)
+        reaper.remove(folder)

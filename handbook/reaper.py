@@ -1,8 +1,7 @@
 """Nothing the engine starts outlives it, even when it is killed outright.
 
-A watchdog process (this file, run as a script, standard library only) is started with
-the first thing to watch. The engine tells it, one line each, what it starts and what it
-has cleaned up itself::
+A watchdog process (``handbook/watchdog.py``) is started with the first thing to watch.
+The engine tells it, one line each, what it starts and what it has cleaned up itself::
 
     watch group 4242            a process group: a block, a service
     watch postgres /tmp/x       a PostgreSQL data folder: its server, then the folder
@@ -45,13 +44,26 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-__all__ = ["LEDGERS", "Leftover", "forget", "sweep", "sweep_server", "watch"]
+__all__ = [
+    "KINDS",
+    "LEDGERS",
+    "ON_A_SERVER",
+    "Leftover",
+    "forget",
+    "remove",
+    "stop_postgres",
+    "sweep",
+    "sweep_server",
+    "tear_down",
+    "watch",
+    "write_ledger",
+]
 
 _GRACE = 3.0
 LEDGERS = Path(tempfile.gettempdir()) / "handbook-runs"
 """One ledger per live watchdog, named by its pid."""
-_KINDS = ("group", "postgres", "path", "database", "role", "turn")
-_ON_A_SERVER = ("database", "role", "turn")
+KINDS = ("group", "postgres", "path", "database", "role", "turn")
+ON_A_SERVER = ("database", "role", "turn")
 
 
 class _Watchdog:
@@ -88,6 +100,14 @@ def forget(kind: str, what: int | str | Path) -> None:
     _WATCHDOG.tell(f"forget {kind} {what}")
 
 
+def remove(folder: str | Path, kind: str = "path") -> None:
+    """Remove a watched folder, and forget it only once it is gone: what could not be
+    removed yet (a process still writing there), the watchdog removes when the run ends."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if not os.path.lexists(folder):
+        forget(kind, folder)
+
+
 class Leftover(UserWarning):
     """What a killed run left, removed by this one (shown in pytest's warnings summary)."""
 
@@ -96,9 +116,9 @@ def sweep() -> list[str]:
     """Stop and remove what runs whose watchdog is gone left behind; what was removed."""
     removed: list[str] = []
     for ledger, watched in _dead_ledgers():
-        _tear_down(watched, swept=True)
+        tear_down(watched, swept=True)
         removed += [f"{kind} {what}" for kind in ("postgres", "path") for what in watched[kind]]
-        _write_ledger(ledger, {kind: watched[kind] for kind in _ON_A_SERVER})
+        write_ledger(ledger, {kind: watched[kind] for kind in ON_A_SERVER})
     return removed
 
 
@@ -107,8 +127,8 @@ def sweep_server(drop: Callable[[str, str], None]) -> list[str]:
     DATABASE_URL server; what was dropped."""
     dropped: list[str] = []
     for ledger, watched in _dead_ledgers():
-        kept: dict[str, set[str]] = {kind: set() for kind in _ON_A_SERVER}
-        for kind in _ON_A_SERVER:
+        kept: dict[str, set[str]] = {kind: set() for kind in ON_A_SERVER}
+        for kind in ON_A_SERVER:
             for name in sorted(watched[kind]):
                 try:
                     drop(kind, name)
@@ -117,7 +137,7 @@ def sweep_server(drop: Callable[[str, str], None]) -> list[str]:
                     continue
                 dropped.append(f"{kind} {name}" if kind != "turn" else "what a page made")
         # What is not on a server stays for sweep(), if this run did not sweep first.
-        _write_ledger(ledger, {**{k: v for k, v in watched.items() if k not in kept}, **kept})
+        write_ledger(ledger, {**{k: v for k, v in watched.items() if k not in kept}, **kept})
     return dropped
 
 
@@ -138,18 +158,18 @@ def _watchdog_alive(pid: int) -> bool:
     except PermissionError:
         return True  # another user's process: not ours to judge
     cmdline = Path(f"/proc/{pid}/cmdline")
-    return not cmdline.exists() or b"reaper" in cmdline.read_bytes()  # a reused pid
+    return not cmdline.exists() or b"handbook.watchdog" in cmdline.read_bytes()  # reused?
 
 
 def _read_ledger(ledger: Path) -> dict[str, set[str]]:
-    watched: dict[str, set[str]] = {kind: set() for kind in _KINDS}
+    watched: dict[str, set[str]] = {kind: set() for kind in KINDS}
     for line in ledger.read_text().splitlines():
         kind, what = line.split(" ", 1)
         watched[kind].add(what)
     return watched
 
 
-def _write_ledger(ledger: Path, watched: dict[str, set[str]]) -> None:
+def write_ledger(ledger: Path, watched: dict[str, set[str]]) -> None:
     """Write (atomically) what is watched; remove the ledger when nothing is."""
     lines = [f"{kind} {what}\n" for kind, whats in watched.items() for what in sorted(whats)]
     if not lines:
@@ -168,10 +188,10 @@ def _write_ledger(ledger: Path, watched: dict[str, set[str]]) -> None:
             continue
 
 
-def _tear_down(watched: dict[str, set[str]], *, swept: bool = False) -> None:
+def tear_down(watched: dict[str, set[str]], *, swept: bool = False) -> None:
     folders = (*watched["postgres"], *watched["path"])
     for folder in watched["postgres"]:
-        _stop_postgres(Path(folder))
+        stop_postgres(Path(folder))
     for group in watched["group"]:
         # A dead run's group id may be another's by now: only one working in its folders.
         if not swept or _group_works_in(int(group), folders):
@@ -194,7 +214,8 @@ def _group_works_in(pgid: int, folders: tuple[str, ...]) -> bool:
 
 def _start() -> IO[str]:
     process = subprocess.Popen(
-        [sys.executable, __file__],
+        [sys.executable, "-m", "handbook.watchdog"],
+        cwd=Path(__file__).resolve().parent.parent,  # where ``handbook`` is found
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -205,65 +226,44 @@ def _start() -> IO[str]:
     return process.stdin
 
 
-# --- The watchdog's end -----------------------------------------------------------------
-
-
-def main() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    ledger = LEDGERS / str(os.getpid())
-    watched: dict[str, set[str]] = {kind: set() for kind in _KINDS}
-    for line in sys.stdin:
-        verb, kind, what = line.rstrip("\n").split(" ", 2)
-        (watched[kind].add if verb == "watch" else watched[kind].discard)(what)
-        _write_ledger(ledger, watched)
-    _tear_down(watched)
-    _drop_on_server(watched)
-    # What could not be dropped is the next run's to drop: the ledger keeps it.
-    _write_ledger(ledger, {kind: watched[kind] for kind in _ON_A_SERVER})
-
-
-def _drop_on_server(watched: dict[str, set[str]]) -> None:
-    """Drop the databases, then the roles, the run left on the DATABASE_URL server."""
-    url = os.environ.get("DATABASE_URL")
-    if not url or not any(watched[kind] for kind in _ON_A_SERVER):
-        return
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from handbook.database import drop  # noqa: PLC0415 (psycopg: only when needed)
-
-    for kind in _ON_A_SERVER:
-        for name in sorted(watched[kind]):
-            with contextlib.suppress(Exception):  # kept in the ledger for the next run
-                drop(url, kind, name)
-                watched[kind].discard(name)
-
-
 def _stop_group(pgid: int) -> None:
     _stop(lambda sig: os.killpg(pgid, sig), signal.SIGTERM)
 
 
-def _stop_postgres(folder: Path) -> None:
-    """SIGQUIT to the postmaster: PostgreSQL's immediate shutdown, its backends included."""
+def stop_postgres(folder: Path) -> bool:
+    """SIGQUIT to the postmaster of a data folder: PostgreSQL's immediate shutdown, its
+    backends included (the data is thrown away: no checkpoint is owed). True once no
+    postmaster of the folder runs."""
     try:
         pid = int((folder / "postmaster.pid").read_text().split("\n", 1)[0])
     except (OSError, ValueError):
-        return
+        return True  # never started, or stopped: a postmaster removes the file last
     cmdline = Path(f"/proc/{pid}/cmdline")
     with contextlib.suppress(OSError):  # a postmaster that died left its pid to another
         if cmdline.exists() and b"postgres" not in cmdline.read_bytes():
-            return
+            return True
     _stop(lambda sig: os.kill(pid, sig), signal.SIGQUIT)
+    return not _running(pid)
+
+
+def _running(pid: int) -> bool:
+    """The process is there and not a zombie waiting to be reaped (Linux's /proc)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def _stop(send: Callable[[int], None], first: signal.Signals) -> None:
-    """Send ``first``, then SIGKILL to what is still there after the grace period."""
+    """Send ``first``, then SIGKILL to what is still there after the grace period, and
+    give that a moment to land."""
     with contextlib.suppress(ProcessLookupError, PermissionError):  # gone: done
         send(first)
-        deadline = time.monotonic() + _GRACE
-        while time.monotonic() < deadline:
-            send(0)
-            time.sleep(0.05)
-        send(signal.SIGKILL)
-
-
-if __name__ == "__main__":
-    main()
+        for then in (signal.SIGKILL, None):
+            deadline = time.monotonic() + _GRACE
+            while time.monotonic() < deadline:
+                send(0)
+                time.sleep(0.05)
+            if then is not None:
+                send(then)

@@ -125,8 +125,7 @@ class Workspace:
         return True
 
     def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
-        reaper.forget("path", self.root)
+        reaper.remove(self.root)
 
 
 def terminal_environment(workspace: Workspace) -> dict[str, str]:
