@@ -158,7 +158,10 @@ def _watchdog_alive(pid: int) -> bool:
     except PermissionError:
         return True  # another user's process: not ours to judge
     cmdline = Path(f"/proc/{pid}/cmdline")
-    return not cmdline.exists() or b"handbook.watchdog" in cmdline.read_bytes()  # reused?
+    # A reused pid is another program; watchdogs before handbook/watchdog.py ran reaper.py.
+    return not cmdline.exists() or any(
+        name in cmdline.read_bytes() for name in (b"handbook.watchdog", b"reaper.py")
+    )
 
 
 def _read_ledger(ledger: Path) -> dict[str, set[str]]:

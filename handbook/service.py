@@ -13,9 +13,10 @@ from pathlib import Path
 
 import sh
 
+from handbook import groups
 from handbook.claim import claim
 from handbook.errors import NotReady
-from handbook.terminal import Terminal, interrupt_group, kill_group
+from handbook.terminal import Terminal
 
 __all__ = ["NotReady", "Probe", "Service", "Services"]
 
@@ -123,7 +124,7 @@ class Services:
         service = self.find(name)
         if service is None:
             return False
-        kill_group(service.process.pid, grace=_STOP_GRACE)
+        groups.kill(service.process.pid, grace=_STOP_GRACE)
         self.running.remove(service)
         return True
 
@@ -138,14 +139,14 @@ class Services:
             running = ", ".join(s.name for s in self.running) or "none"
             raise NotReady(f"no service named {name} is running (running: {running})")
         self.running.remove(service)
-        if not interrupt_group(service.process.pid, _STOP_GRACE):
-            kill_group(service.process.pid)
+        if not groups.interrupt(service.process.pid, _STOP_GRACE):
+            groups.kill(service.process.pid)
             raise NotReady(f"{name} was still running {_STOP_GRACE:g}s after Ctrl+C")
         return service
 
     def stop_all(self) -> None:
         for service in reversed(self.running):
-            kill_group(service.process.pid, grace=_STOP_GRACE)
+            groups.kill(service.process.pid, grace=_STOP_GRACE)
         self.running.clear()
         for held in self.claims:
             held.close()

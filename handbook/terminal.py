@@ -24,10 +24,10 @@ from typing import IO
 
 import sh
 
-from handbook import reaper
+from handbook import groups
 from handbook.workspace import Workspace, terminal_environment
 
-__all__ = ["Result", "Terminal", "interrupt_group", "kill_group"]
+__all__ = ["Result", "Terminal"]
 
 _SCRIPT = r"""# The handbook's terminal: one block, with the state the previous block left.
 __hb_block=$1 __hb_state=$2 __hb_failed=$3
@@ -149,7 +149,7 @@ class Terminal:
             try:
                 timed_out = not _ended(process, timeout)
             finally:
-                kill_group(process.pid)
+                groups.kill(process.pid)
         status = -1 if timed_out else int(process.wait().exit_code or 0)
         if not timed_out:
             self._advance_state()
@@ -189,13 +189,8 @@ class Terminal:
         stdin: IO[bytes] | None = None,
     ) -> sh.RunningCommand:
         state = state or self._state
-        process = sh.bash(
-            "--noprofile",
-            "--norc",
-            str(self._script),
-            str(block),
-            str(state),
-            str(failed),
+        return groups.start(
+            ["bash", "--noprofile", "--norc", str(self._script), *map(str, (block, state, failed))],
             _env=self.env,
             _cwd=str(self.workspace.work),
             # Standard input at its end, as if the reader pressed Ctrl-D: an empty file,
@@ -203,14 +198,10 @@ class Terminal:
             _in=stdin if stdin is not None else "",
             _out=sink,
             _err_to_out=True,
-            _new_session=True,
             _preexec_fn=_as_a_new_terminal,
-            _bg=True,
             _bg_exc=False,
             _ok_code=list(range(256)),
         )
-        reaper.watch("group", process.pid)  # its own session: pid and group are one
-        return process
 
     def _advance_state(self) -> None:
         produced = self._state.with_suffix(".sh.next")
@@ -258,59 +249,6 @@ def _ended(process: sh.RunningCommand, timeout: float) -> bool:
         return False
     finally:
         os.close(pidfd)
-
-
-def interrupt_group(pgid: int, grace: float) -> bool:
-    """Ctrl+C: SIGINT to a process group; True when it has ended within ``grace`` seconds."""
-    try:
-        os.killpg(pgid, signal.SIGINT)
-    except (ProcessLookupError, PermissionError):
-        return True
-    deadline = time.monotonic() + grace
-    while _group_alive(pgid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    reaper.forget("group", pgid)
-    return True
-
-
-def kill_group(pgid: int, grace: float = 0.0) -> None:
-    """Stop a process group: SIGTERM, then SIGKILL after ``grace`` seconds."""
-    _kill_group(pgid, grace)
-    reaper.forget("group", pgid)
-
-
-def _kill_group(pgid: int, grace: float) -> None:
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 0.0)):
-        try:
-            os.killpg(pgid, sig)
-        except (ProcessLookupError, PermissionError):
-            return
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if not _group_alive(pgid):
-                return
-            time.sleep(0.05)
-
-
-def _group_alive(pgid: int) -> bool:
-    """True while a process of the group runs (zombies waiting to be reaped do not count)."""
-    proc = Path("/proc")
-    if not proc.is_dir():  # not Linux: ask the kernel, zombies included
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
-    for stat in proc.glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended while we looked
-        if fields[2] == str(pgid) and fields[0] != "Z":
-            return True
-    return False
 
 
 def _empty_input(path: Path) -> Path:

@@ -82,3 +82,26 @@ def test_a_folder_not_removed_yet_is_removed_by_the_watchdog_when_the_run_ends()
         engine.communicate("", timeout=30)
 
     assert wait_until(lambda: not folder.exists(), timeout=10), f"{folder} was left"
+
+
+_DYING = """
+import os, signal, sys
+from handbook import groups, reaper
+# The engine is killed just after it started the command, before the watchdog knew of it.
+reaper.watch = lambda kind, what: os.kill(os.getpid(), signal.SIGKILL)
+groups.start(["touch", sys.argv[1]])
+"""
+
+
+def test_a_command_started_as_the_engine_is_killed_never_runs(tmp_path: Path) -> None:
+    """Unwatched, it would run on in a group nobody knows of; behind the gate, the
+    engine's death closes the pipe it waits on, and it ends without running."""
+    ran = tmp_path / "ran"
+    engine = subprocess.run(
+        [sys.executable, "-c", _DYING, str(ran)],
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+
+    assert engine.returncode == -9, "the engine was not killed where the test meant"
+    assert not wait_until(ran.exists, timeout=2), "the command ran unwatched"

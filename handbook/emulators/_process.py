@@ -8,9 +8,8 @@ from pathlib import Path
 
 import sh
 
-from handbook import workspace
+from handbook import groups, workspace
 from handbook.errors import Problem
-from handbook.terminal import kill_group
 
 __all__ = ["Deadline", "Ran", "execute", "find_python"]
 
@@ -41,15 +40,13 @@ class Ran:
 
 def execute(argv: list[str], env: dict[str, str], cwd: Path, timeout: float, what: str) -> Ran:
     """Run ``argv`` (its program already resolved to a file) and wait; output interleaved."""
-    process = sh.Command(argv[0])(
-        *argv[1:],
+    process = groups.start(
+        argv,
         _env=env,
         _cwd=str(cwd),
         _in="",
         _tty_out=False,  # as under docker compose: no colours, no terminal
         _err_to_out=True,
-        _new_session=True,
-        _bg=True,
         _bg_exc=False,
         _ok_code=list(range(256)),
     )
@@ -59,7 +56,7 @@ def execute(argv: list[str], env: dict[str, str], cwd: Path, timeout: float, wha
         message = f"{what}: timed out after {timeout:g}s (set timeout=N on the block)"
         raise Problem(message) from None
     finally:
-        kill_group(process.pid)
+        groups.kill(process.pid)
     output = process.stdout.decode(errors="replace")
     return Ran(int(process.exit_code or 0), output)
 
