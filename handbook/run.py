@@ -119,8 +119,9 @@ class ChapterRun:
         self.workspace = Workspace(
             self.chapter.slug, machine.home if machine else None, machine.root if machine else None
         )
-        if not self.options.keep_workspace:
-            self._stack.callback(self.workspace.remove)
+        self._stack.callback(
+            self.workspace.keep if self.options.keep_workspace else self.workspace.remove
+        )
         self.facts["reader_python"] = self.workspace.use_python(self.options.reader_python)
         for version in self.chapter.second_pythons():
             self.workspace.add_python(version)

@@ -127,6 +127,10 @@ class Workspace:
     def remove(self) -> None:
         reaper.remove(self.root)
 
+    def keep(self) -> None:
+        """Keep the folder (``--keep-workspace``): the watchdog no longer removes it."""
+        reaper.forget("path", self.root)
+
 
 def terminal_environment(workspace: Workspace) -> dict[str, str]:
     """The environment a reader's new terminal starts with."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pwd
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from handbook.needs import NEEDS
 from handbook.workspace import Workspace, find_python, terminal_environment
-from tests.chapters import Handbook, workspaces
+from tests.chapters import Handbook, wait_until, workspaces
 
 GITIGNORE = """\
 /build/
@@ -115,3 +116,24 @@ python3 -c 'import sys; print(sys.version_info[:2])'
     result = handbook.run("docs/second.md", "--require-all", "--reader-python", reader)
 
     result.assert_outcomes(passed=2)
+
+
+def test_a_kept_workspace_outlives_the_run(handbook: Handbook) -> None:
+    """--keep-workspace keeps the folder to look around in: the watchdog, which removes
+    what a run leaves when it ends, is told it is the developer's now."""
+    handbook.chapter("kept", "# Kept\n\n```bash\necho here > note\n```\n")
+    before = set(workspaces("kept"))
+
+    result = handbook.run("docs/kept.md", "--keep-workspace")
+
+    result.assert_outcomes(passed=1)
+    kept = [folder for folder in workspaces("kept") if folder not in before]
+    try:
+        assert len(kept) == 1
+        note = kept[0] / "work" / "note"
+        # The watchdog ends just after the run: give it the time to act.
+        assert not wait_until(lambda: not note.exists(), timeout=2), "removed after the run"
+        assert note.read_text() == "here\n"
+    finally:
+        for folder in kept:
+            shutil.rmtree(folder)
