@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, cast
 import pytest
 
 from handbook.block import Block
+from handbook.daemon import docker_available
 from handbook.directive import Directive, Kind
-from handbook.docker import docker_available
 from handbook.emulators import docker
 from handbook.emulators._call import parse_call
 from handbook.emulators._commands import HANDLERS

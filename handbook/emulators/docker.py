@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handbook.docker import docker_available
+from handbook.daemon import docker_available
 from handbook.emulators._agreement import check_example
 from handbook.emulators._call import Call, parse_call
 from handbook.emulators._commands import HANDLERS, Session
