@@ -20,10 +20,10 @@ from handbook.block import Block
 from handbook.daemon import docker_available
 from handbook.directive import Directive, Kind
 from handbook.emulators import docker
-from handbook.emulators._call import parse_call
-from handbook.emulators._commands import HANDLERS
-from handbook.emulators._context import Context
-from handbook.emulators._steps import StepKind, split_run
+from handbook.emulators.docker.cli import parse_call
+from handbook.emulators.docker.commands import HANDLERS
+from handbook.emulators.docker.context import Context
+from handbook.emulators.docker.steps import StepKind, split_run
 from handbook.failure import Failure
 from handbook.fresh import fresh_path
 from handbook.needs import NEEDS
@@ -31,7 +31,7 @@ from handbook.source import Line
 from tests.chapters import ENGINE_ROOT, FIXTURES, Handbook, exact, free_port, port_open
 
 if TYPE_CHECKING:
-    from handbook.emulators._commands import Session
+    from handbook.emulators.docker.state import Session
     from handbook.run import ChapterRun
 
 PROJECT = FIXTURES / "docker" / "project"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handbook.emulators._call import Call
-from handbook.emulators._compose_commands import (
+from handbook.emulators.docker.cli import Call
+from handbook.emulators.docker.compose_commands import (
     compose_build,
     compose_config,
     compose_down,
@@ -20,9 +20,9 @@ from handbook.emulators._compose_commands import (
     compose_run,
     compose_up,
 )
-from handbook.emulators._session import Session, build_checked
+from handbook.emulators.docker.state import Session, build_checked
 
-__all__ = ["HANDLERS", "Session"]
+__all__ = ["HANDLERS"]
 
 
 def build(session: Session, call: Call) -> list[str]:

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import shlex
 
-from handbook.emulators._agreement import check_example
-from handbook.emulators._call import Call
-from handbook.emulators._compose import Project, find_compose, load_project, read_dotenv, validate
-from handbook.emulators._image import Image
-from handbook.emulators._services import (
-    find_service,
-    redis_address,
-    start_redis,
-    start_service,
-    stop_service,
-)
-from handbook.emulators._session import Session, build_checked, stored
-from handbook.emulators._stack import (
+from handbook.emulators.docker.background import redis_address, start_redis, start_service
+from handbook.emulators.docker.cli import Call
+from handbook.emulators.docker.compose import Project, find_compose, load_project, validate
+from handbook.emulators.docker.containers import (
     Container,
     container,
     healthy,
@@ -24,6 +15,10 @@ from handbook.emulators._stack import (
     running,
     save_running,
 )
+from handbook.emulators.docker.env_example import check_example
+from handbook.emulators.docker.image import Image
+from handbook.emulators.docker.state import Session, build_checked, stored
+from handbook.emulators.docker.variables import read_dotenv
 from handbook.errors import Problem
 from handbook.failure import tail
 
@@ -96,7 +91,7 @@ def compose_ps(session: Session, call: Call) -> list[str]:
     project = _project(session, call, check=False)[0]
     rows = []
     for name, box in running(session.folder).items():
-        service = find_service(session.run, name)
+        service = session.run.services.find(name)
         if service is None or not service.process.is_alive():
             status = service.process.exit_code if service else "?"
             raise Problem(f"the {name} service has exited (status {status}); see its log")
@@ -117,14 +112,14 @@ def compose_logs(session: Session, call: Call) -> list[str]:
     notes = []
     for name in call.args or project.names():
         project.service(name)
-        service = find_service(session.run, name)
+        service = session.run.services.find(name)
         lines = len(service.log.read_text(errors="replace").splitlines()) if service else 0
         notes.append(f"{name}'s log: {lines} lines" if service else f"{name}: no log")
     return notes
 
 
 def compose_down(session: Session, call: Call) -> list[str]:
-    stopped = [name for name in running(session.folder) if stop_service(session.run, name)]
+    stopped = [name for name in running(session.folder) if session.run.services.stop(name)]
     save_running(session.folder, {})
     notes = [f"stopped: {', '.join(stopped) or 'nothing was running'}"]
     if call.flag("-v", "--volumes"):
@@ -166,7 +161,7 @@ def _bring_up(session: Session, project: Project, names: list[str], rebuild: boo
             notes.append(
                 _once(session, box, f"the {name} service (before {', '.join(dependents)})")
             )
-        elif name in up and find_service(session.run, name) is not None:
+        elif name in up and session.run.services.find(name) is not None:
             notes.append(f"{name} already running")
         else:
             up[name], started = start_service(
@@ -178,7 +173,7 @@ def _bring_up(session: Session, project: Project, names: list[str], rebuild: boo
 
 
 def _up_redis(session: Session, project: Project, name: str, up: dict[str, Container]) -> str:
-    if name in up and find_service(session.run, name) is not None:
+    if name in up and session.run.services.find(name) is not None:
         return f"{name} already running"
     command = _command(project, name) or ["redis-server"]
     if command[0] != "redis-server":

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handbook.emulators._build import build
-from handbook.emulators._context import Context
-from handbook.emulators._dockerfile import read_dockerfile
-from handbook.emulators._image import Image, Images
-from handbook.emulators._process import Deadline
-from handbook.emulators._static import check_image
+from handbook.emulators.docker.build import build
+from handbook.emulators.docker.checks import check_image
+from handbook.emulators.docker.context import Context
+from handbook.emulators.docker.dockerfile import read_dockerfile
+from handbook.emulators.docker.image import Image, Images
+from handbook.emulators.lines import Deadline
 from handbook.errors import Problem
 
 if TYPE_CHECKING:

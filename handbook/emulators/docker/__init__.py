@@ -18,6 +18,20 @@ other line (``curl``, ``cp``) runs in the chapter's terminal for real. What is c
   PostgreSQL, until the Dockerfile's HEALTHCHECK passes; ``compose down`` stops it.
 
 The block's reason in the report says which of these ran.
+
+The package's parts:
+
+- ``cli``: a docker command line, parsed; ``commands`` and ``compose_commands``: what
+  each command does; ``state``: what one block's commands share, and the checked build;
+- ``checks``: the checks that need no build; ``env_example``: ``.env.example`` against
+  the compose file;
+- ``dockerfile``, ``context`` (the build context), ``steps`` (a RUN's steps), ``build``,
+  ``image`` (an image folder, and the image store), ``process`` (running its programs);
+- ``compose`` (the compose file), ``variables`` (``.env`` and ``${VAR}``),
+  ``containers`` (a service's process), ``background`` (the services compose up starts,
+  Redis's stand-in among them).
+
+The block's commands are read, and its other lines run, by ``handbook.emulators.lines``.
 """
 
 from __future__ import annotations
@@ -27,22 +41,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handbook.daemon import docker_available
-from handbook.emulators._agreement import check_example
-from handbook.emulators._call import Call, parse_call
-from handbook.emulators._commands import HANDLERS, Session
-from handbook.emulators._compose import find_compose, validate
-from handbook.emulators._context import Context
-from handbook.emulators._dockerfile import read_dockerfile
-from handbook.emulators._lines import (
+from handbook.emulators.docker.checks import check_image
+from handbook.emulators.docker.cli import Call, parse_call
+from handbook.emulators.docker.commands import HANDLERS
+from handbook.emulators.docker.compose import find_compose, validate
+from handbook.emulators.docker.context import Context
+from handbook.emulators.docker.dockerfile import read_dockerfile
+from handbook.emulators.docker.env_example import check_example
+from handbook.emulators.docker.state import Session
+from handbook.emulators.lines import (
     Command,
+    Deadline,
     chunks,
     commands,
     failure,
     ran_for_real,
     run_in_terminal,
 )
-from handbook.emulators._process import Deadline
-from handbook.emulators._static import check_image
 from handbook.errors import Problem
 from handbook.failure import Failure, excerpt
 from handbook.status import Outcome, Status
