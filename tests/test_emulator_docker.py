@@ -31,7 +31,7 @@ from handbook.source import Line
 from tests.chapters import ENGINE_ROOT, FIXTURES, Handbook, exact, free_port, port_open
 
 if TYPE_CHECKING:
-    from handbook.emulators.docker.state import Session
+    from handbook.emulators.docker.state import State
     from handbook.run import ChapterRun
 
 PROJECT = FIXTURES / "docker" / "project"
@@ -290,7 +290,7 @@ def test_compose_up_in_the_foreground_is_refused() -> None:
     """Without -d, compose up never returns: the block would only time out."""
     call = parse_call("docker compose up --build")
     with pytest.raises(docker.Problem, match="without -d, compose up stays in the foreground"):
-        HANDLERS[call.command](cast("Session", None), call)
+        HANDLERS[call.command](cast("State", None), call)
 
 
 TINY_PROJECT = """

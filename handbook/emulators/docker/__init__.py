@@ -48,7 +48,7 @@ from handbook.emulators.docker.compose import find_compose, validate
 from handbook.emulators.docker.context import Context
 from handbook.emulators.docker.dockerfile import read_dockerfile
 from handbook.emulators.docker.env_example import check_example
-from handbook.emulators.docker.state import Session
+from handbook.emulators.docker.state import State
 from handbook.emulators.lines import (
     Command,
     Deadline,
@@ -87,17 +87,17 @@ def emulate(run: ChapterRun, block: Block) -> Outcome:
     """Emulate the block's docker commands and run its other lines; Failure on a problem."""
     lines = _lines(block)
     timeout = run.timeout(block)
-    session = Session(run, Deadline.after(timeout))
+    state = State(run, Deadline.after(timeout))
     notes: list[str] = []
     for chunk in chunks(lines):
         if chunk[0].call is None:
-            run_in_terminal(run, block, chunk, session.deadline)
+            run_in_terminal(run, block, chunk, state.deadline)
             notes.append(ran_for_real(chunk))
             continue
         line, call = chunk[0], chunk[0].call
-        session.where = block.where(line.index)
+        state.where = block.where(line.index)
         try:
-            notes += HANDLERS[call.command](session, call)
+            notes += HANDLERS[call.command](state, call)
         except Problem as problem:
             raise failure(run, block, line, str(problem)) from None
     unique = list(dict.fromkeys(note for note in notes if note))
