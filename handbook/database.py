@@ -32,7 +32,7 @@ from psycopg import sql
 
 from handbook import reaper
 from handbook.claim import claim_server
-from handbook.docker import docker_available
+from handbook.daemon import docker_available
 from handbook.reaper import Leftover
 
 __all__ = [

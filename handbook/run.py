@@ -18,9 +18,9 @@ from pathlib import Path
 from handbook import interrupt
 from handbook.block import Block
 from handbook.chapter import Chapter
+from handbook.daemon import docker_version
 from handbook.database import Server, chapter_database, reader_server
 from handbook.directive import Kind
-from handbook.docker import docker_version
 from handbook.errors import Lacking
 from handbook.evaluators import EVALUATORS
 from handbook.failure import Failure, tail

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, cast
 import pytest
 
 from handbook.block import Block
+from handbook.daemon import docker_available
 from handbook.directive import Directive, Kind
-from handbook.docker import docker_available
 from handbook.emulators import docker
-from handbook.emulators._call import parse_call
-from handbook.emulators._commands import HANDLERS
-from handbook.emulators._context import Context
-from handbook.emulators._steps import StepKind, split_run
+from handbook.emulators.docker.cli import parse_call
+from handbook.emulators.docker.commands import HANDLERS
+from handbook.emulators.docker.context import Context
+from handbook.emulators.docker.steps import StepKind, split_run
 from handbook.failure import Failure
 from handbook.fresh import fresh_path
 from handbook.needs import NEEDS
@@ -31,7 +31,7 @@ from handbook.source import Line
 from tests.chapters import ENGINE_ROOT, FIXTURES, Handbook, exact, free_port, port_open
 
 if TYPE_CHECKING:
-    from handbook.emulators._commands import Session
+    from handbook.emulators.docker.state import State
     from handbook.run import ChapterRun
 
 PROJECT = FIXTURES / "docker" / "project"
@@ -290,7 +290,7 @@ def test_compose_up_in_the_foreground_is_refused() -> None:
     """Without -d, compose up never returns: the block would only time out."""
     call = parse_call("docker compose up --build")
     with pytest.raises(docker.Problem, match="without -d, compose up stays in the foreground"):
-        HANDLERS[call.command](cast("Session", None), call)
+        HANDLERS[call.command](cast("State", None), call)
 
 
 TINY_PROJECT = """

@@ -31,8 +31,8 @@ class Emulator(Protocol):
 
 
 NAMES = ("audit", "docker")
-"""The emulators, each a module of this package named as ``emulate=NAME`` names it; the
-package's underscore modules are the docker emulator's parts."""
+"""The emulators, each a module of this package named as ``emulate=NAME`` names it
+(``docker`` a package of its parts). ``lines``, which both use, is not one."""
 
 
 def names() -> list[str]:

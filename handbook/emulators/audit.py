@@ -26,15 +26,15 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING
 
-from handbook.emulators._lines import (
+from handbook.emulators.lines import (
     Command,
+    Deadline,
     chunks,
     commands,
     failure,
     ran_for_real,
     run_in_terminal,
 )
-from handbook.emulators._process import Deadline
 from handbook.status import Outcome, Status
 
 if TYPE_CHECKING:

@@ -1,4 +1,8 @@
-"""Is there a Docker daemon? The engine asks once and reports the answer."""
+"""Is there a Docker daemon? The engine asks once and reports the answer.
+
+This is the probe only; where no daemon answers, ``emulate=docker`` blocks go to the
+emulator, ``handbook.emulators.docker``.
+"""
 
 from __future__ import annotations
 

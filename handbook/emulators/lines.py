@@ -1,12 +1,15 @@
-"""The commands of an emulated block, and how the ones no emulator handles run.
+"""The commands of an emulated block, how the ones no emulator handles run, and the
+block's deadline.
 
 Both emulators read a block the same way: its commands, with continuation lines
 joined and comments left out; each emulated command alone, the other commands of a
-run together, typed into the chapter's terminal as the reader would.
+run together, typed into the chapter's terminal as the reader would; all of them
+within the block's timeout, one :class:`Deadline` counted from the block's start.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,10 +19,35 @@ from handbook.failure import Failure, report
 
 if TYPE_CHECKING:
     from handbook.block import Block
-    from handbook.emulators._process import Deadline
     from handbook.run import ChapterRun
 
-__all__ = ["Command", "chunks", "commands", "failure", "ran_for_real", "run_in_terminal"]
+__all__ = [
+    "Command",
+    "Deadline",
+    "chunks",
+    "commands",
+    "failure",
+    "ran_for_real",
+    "run_in_terminal",
+]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When the block's time is up (its timeout, counted from the block's start)."""
+
+    at: float
+    seconds: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(time.monotonic() + seconds, seconds)
+
+    def left(self, what: str) -> float:
+        remaining = self.at - time.monotonic()
+        if remaining <= 0:
+            raise Problem(f"{what}: timed out after {self.seconds:g}s (set timeout=N on the block)")
+        return remaining
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from handbook.emulators._compose import load_project, read_dotenv
+from handbook.emulators.docker.compose import load_project
+from handbook.emulators.docker.variables import read_dotenv
 from handbook.errors import Problem
 
 __all__ = ["check_example"]

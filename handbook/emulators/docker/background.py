@@ -1,8 +1,10 @@
-"""Long-running compose services as the chapter's background services.
+"""Long-running compose services, started as the chapter's background services: a
+service built here from its image (ready when its health check passes), and a Redis
+service stood in for by redis-server on a free port.
 
 They are started with ``run.services``, so the engine stops them (with their whole
 process group) when the chapter ends, whatever happens; ``compose down`` stops them
-earlier.
+earlier (``run.services.stop``).
 """
 
 from __future__ import annotations
@@ -13,18 +15,18 @@ import socket
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from handbook.emulators._compose import Project
-from handbook.emulators._image import Image
-from handbook.emulators._process import Deadline
-from handbook.emulators._stack import Container, healthy, published, start_code
+from handbook.emulators.docker.compose import Project
+from handbook.emulators.docker.containers import Container, healthy, published, start_code
+from handbook.emulators.docker.image import Image
+from handbook.emulators.lines import Deadline
 from handbook.errors import Lacking, Problem
 from handbook.needs import NEEDS
-from handbook.service import NotReady, Probe, Service
+from handbook.service import NotReady, Probe
 
 if TYPE_CHECKING:
     from handbook.run import ChapterRun
 
-__all__ = ["find_service", "redis_address", "start_redis", "start_service", "stop_service"]
+__all__ = ["redis_address", "start_redis", "start_service"]
 
 
 def start_service(
@@ -81,12 +83,3 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-def find_service(run: ChapterRun, name: str) -> Service | None:
-    return run.services.find(name)
-
-
-def stop_service(run: ChapterRun, name: str) -> bool:
-    """Stop the service and forget it; False if it was not running."""
-    return run.services.stop(name)

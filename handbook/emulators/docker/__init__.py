@@ -18,6 +18,20 @@ other line (``curl``, ``cp``) runs in the chapter's terminal for real. What is c
   PostgreSQL, until the Dockerfile's HEALTHCHECK passes; ``compose down`` stops it.
 
 The block's reason in the report says which of these ran.
+
+The package's parts:
+
+- ``cli``: a docker command line, parsed; ``commands`` and ``compose_commands``: what
+  each command does; ``state``: what one block's commands share, and the checked build;
+- ``checks``: the checks that need no build; ``env_example``: ``.env.example`` against
+  the compose file;
+- ``dockerfile``, ``context`` (the build context), ``steps`` (a RUN's steps), ``build``,
+  ``image`` (an image folder, and the image store), ``process`` (running its programs);
+- ``compose`` (the compose file), ``variables`` (``.env`` and ``${VAR}``),
+  ``containers`` (a service's process), ``background`` (the services compose up starts,
+  Redis's stand-in among them).
+
+The block's commands are read, and its other lines run, by ``handbook.emulators.lines``.
 """
 
 from __future__ import annotations
@@ -26,23 +40,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handbook.docker import docker_available
-from handbook.emulators._agreement import check_example
-from handbook.emulators._call import Call, parse_call
-from handbook.emulators._commands import HANDLERS, Session
-from handbook.emulators._compose import find_compose, validate
-from handbook.emulators._context import Context
-from handbook.emulators._dockerfile import read_dockerfile
-from handbook.emulators._lines import (
+from handbook.daemon import docker_available
+from handbook.emulators.docker.checks import check_image
+from handbook.emulators.docker.cli import Call, parse_call
+from handbook.emulators.docker.commands import HANDLERS
+from handbook.emulators.docker.compose import find_compose, validate
+from handbook.emulators.docker.context import Context
+from handbook.emulators.docker.dockerfile import read_dockerfile
+from handbook.emulators.docker.env_example import check_example
+from handbook.emulators.docker.state import State
+from handbook.emulators.lines import (
     Command,
+    Deadline,
     chunks,
     commands,
     failure,
     ran_for_real,
     run_in_terminal,
 )
-from handbook.emulators._process import Deadline
-from handbook.emulators._static import check_image
 from handbook.errors import Problem
 from handbook.failure import Failure, excerpt
 from handbook.status import Outcome, Status
@@ -72,17 +87,17 @@ def emulate(run: ChapterRun, block: Block) -> Outcome:
     """Emulate the block's docker commands and run its other lines; Failure on a problem."""
     lines = _lines(block)
     timeout = run.timeout(block)
-    session = Session(run, Deadline.after(timeout))
+    state = State(run, Deadline.after(timeout))
     notes: list[str] = []
     for chunk in chunks(lines):
         if chunk[0].call is None:
-            run_in_terminal(run, block, chunk, session.deadline)
+            run_in_terminal(run, block, chunk, state.deadline)
             notes.append(ran_for_real(chunk))
             continue
         line, call = chunk[0], chunk[0].call
-        session.where = block.where(line.index)
+        state.where = block.where(line.index)
         try:
-            notes += HANDLERS[call.command](session, call)
+            notes += HANDLERS[call.command](state, call)
         except Problem as problem:
             raise failure(run, block, line, str(problem)) from None
     unique = list(dict.fromkeys(note for note in notes if note))

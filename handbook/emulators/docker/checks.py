@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from handbook.emulators._context import Context
-from handbook.emulators._dockerfile import Dockerfile, Stage, hadolint
-from handbook.emulators._steps import StepKind, split_run
+from handbook.emulators.docker.context import Context
+from handbook.emulators.docker.dockerfile import Dockerfile, Stage, hadolint
+from handbook.emulators.docker.steps import StepKind, split_run
 from handbook.errors import Problem
 
 __all__ = ["Layout", "check_image", "layout"]

@@ -1,7 +1,8 @@
-"""What the emulated docker commands of a block share, and the checked build they all use.
+"""One block's docker state: what its emulated commands share, and the checked build
+they all use.
 
-The state itself (images, running services) lives in the chapter's workspace, under
-``control/docker``, so it carries from block to block like a daemon's would.
+What outlasts the block (images, running services) lives in the chapter's workspace,
+under ``control/docker``, so it carries from block to block like a daemon's would.
 """
 
 from __future__ import annotations
@@ -11,23 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handbook.emulators._build import build
-from handbook.emulators._context import Context
-from handbook.emulators._dockerfile import read_dockerfile
-from handbook.emulators._image import Image, Images
-from handbook.emulators._process import Deadline
-from handbook.emulators._static import check_image
+from handbook.emulators.docker.build import build
+from handbook.emulators.docker.checks import check_image
+from handbook.emulators.docker.context import Context
+from handbook.emulators.docker.dockerfile import read_dockerfile
+from handbook.emulators.docker.image import Image, Images
+from handbook.emulators.lines import Deadline
 from handbook.errors import Problem
 
 if TYPE_CHECKING:
     from handbook.run import ChapterRun
 
-__all__ = ["Session", "build_checked"]
+__all__ = ["State", "build_checked", "stored"]
 
 
 @dataclass
-class Session:
-    """What the emulated docker commands of one block share; state lives in the workspace."""
+class State:
+    """What the emulated docker commands of one block share; what outlasts the block lives
+    in the workspace (:attr:`folder`)."""
 
     run: ChapterRun
     deadline: Deadline
@@ -62,22 +64,22 @@ class Session:
 
 
 def build_checked(
-    session: Session, dockerfile_path: Path, context_path: Path, tags: list[str]
+    state: State, dockerfile_path: Path, context_path: Path, tags: list[str]
 ) -> list[str]:
     """Check the Dockerfile and context, build the image (or reuse it) and tag it."""
     dockerfile = read_dockerfile(dockerfile_path)
     context = Context.read(context_path, dockerfile_path)
     notes = check_image(dockerfile, context)
     image, cached = build(
-        session.images,
+        state.images,
         dockerfile,
         context,
         tags,
-        search_path=session.run.terminal.env["PATH"],
-        build_env=session.build_env(),
-        deadline=session.deadline,
+        search_path=state.run.terminal.env["PATH"],
+        build_env=state.build_env(),
+        deadline=state.deadline,
     )
-    session.built.update(tags)
+    state.built.update(tags)
     skipped = sorted({entry.split(" ", 1)[1] for entry in image.skipped})
     built = f"{', '.join(tags) or 'the image'} built in a virtualenv on Python {image.python}"
     built += ", reused as Docker's cache would (the same Dockerfile and context)" if cached else ""
@@ -90,8 +92,8 @@ def build_checked(
     ]
 
 
-def stored(session: Session, image_id: str) -> Image:
-    image = session.images.cached(image_id)
+def stored(state: State, image_id: str) -> Image:
+    image = state.images.cached(image_id)
     if image is None:
         raise Problem(f"image {image_id} is gone")
     return image

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,25 +10,7 @@ import sh
 from handbook import groups, workspace
 from handbook.errors import Problem
 
-__all__ = ["Deadline", "Ran", "execute", "find_python"]
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """When the block's time is up (its timeout, counted from the block's start)."""
-
-    at: float
-    seconds: float
-
-    @classmethod
-    def after(cls, seconds: float) -> Deadline:
-        return cls(time.monotonic() + seconds, seconds)
-
-    def left(self, what: str) -> float:
-        remaining = self.at - time.monotonic()
-        if remaining <= 0:
-            raise Problem(f"{what}: timed out after {self.seconds:g}s (set timeout=N on the block)")
-        return remaining
+__all__ = ["Ran", "execute", "find_python"]
 
 
 @dataclass(frozen=True)

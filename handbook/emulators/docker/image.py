@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handbook.emulators._dockerfile import Healthcheck
+from handbook.emulators.docker.dockerfile import Healthcheck
 
 __all__ = ["Image", "Images"]
 

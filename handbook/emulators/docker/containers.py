@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from handbook.emulators._compose import Port, Project
-from handbook.emulators._dockerfile import Healthcheck
-from handbook.emulators._image import Image
-from handbook.emulators._process import Deadline, Ran, execute
+from handbook.emulators.docker.compose import Port, Project
+from handbook.emulators.docker.dockerfile import Healthcheck
+from handbook.emulators.docker.image import Image
+from handbook.emulators.docker.process import Ran, execute
+from handbook.emulators.lines import Deadline
 from handbook.errors import Problem
 from handbook.failure import tail
 

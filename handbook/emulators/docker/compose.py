@@ -1,14 +1,13 @@
 """The compose file as the emulation reads it: validated, interpolated, service by service.
 
 Validation is the Compose Specification's own JSON schema, as check-jsonschema ships it.
-Interpolation follows Compose: ``${VAR}``, ``${VAR:-default}``, ``${VAR:?error}``, ``$$``,
-with the shell's variables winning over the ``.env`` file next to the compose file.
+Interpolation follows Compose (``variables``), with the shell's variables winning over
+the ``.env`` file next to the compose file.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -18,37 +17,17 @@ from typing import Any
 
 import yaml
 
-from handbook.emulators._dockerfile import Healthcheck
+from handbook.emulators.docker.dockerfile import Healthcheck
+from handbook.emulators.docker.variables import interpolate, read_dotenv
 from handbook.errors import Problem
 
-__all__ = ["Port", "Project", "find_compose", "load_project", "read_dotenv", "validate"]
+__all__ = ["Port", "Project", "find_compose", "load_project", "validate"]
 
 _SCHEMA = ("--builtin-schema", "vendor.compose-spec")
 _CHECK_JSONSCHEMA = (sys.executable, "-m", "check_jsonschema", *_SCHEMA)
 NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
-_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-_VARIABLE = re.compile(r"\$(?:(\$)|\{(\w+)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_]\w*))")
-
-
-def read_dotenv(path: Path) -> dict[str, str]:
-    """``KEY=value`` lines as Compose reads them: quotes removed, comments skipped."""
-    values: dict[str, str] = {}
-    for line in path.read_text().splitlines():
-        match = _LINE.match(line)
-        if match is None or line.lstrip().startswith("#"):
-            continue
-        name, raw = match.groups()
-        if raw[:1] in ("'", '"'):
-            try:
-                raw = shlex.split(raw)[0] if raw[1:] else ""
-            except ValueError:
-                raise Problem(f"{path.name}: the value of {name} has no closing quote") from None
-        else:
-            raw = re.split(r"\s+#", raw, maxsplit=1)[0]
-        values[name] = raw
-    return values
 
 
 @dataclass(frozen=True)
@@ -227,7 +206,7 @@ def load_project(path: Path, variables: Mapping[str, str]) -> Project:
     """Read and interpolate the compose file; Problem for a variable nothing sets."""
     raw = yaml.safe_load(path.read_text()) or {}
     missing: list[str] = []
-    config = _interpolate(raw, variables, missing)
+    config = interpolate(raw, variables, missing)
     if missing:
         names = ", ".join(dict.fromkeys(missing))
         raise Problem(
@@ -236,34 +215,6 @@ def load_project(path: Path, variables: Mapping[str, str]) -> Project:
             "Set it in .env (cp .env.example .env)"
         )
     return Project(path, config)
-
-
-def _interpolate(value: Any, variables: Mapping[str, str], missing: list[str]) -> Any:
-    if isinstance(value, dict):
-        return {k: _interpolate(v, variables, missing) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_interpolate(v, variables, missing) for v in value]
-    if not isinstance(value, str):
-        return value
-
-    def replace(match: re.Match[str]) -> str:
-        escaped, name, operator, argument, bare = match.groups()
-        if escaped:
-            return "$"
-        name = name or bare
-        value = variables.get(name)
-        empty = value is None or (value == "" and (operator or "").startswith(":"))
-        if operator in (":-", "-"):
-            return argument if empty else str(value)
-        if operator in (":?", "?") and empty:
-            raise Problem(f"required variable {name} is missing a value: {argument}")
-        if operator in (":+", "+"):
-            return "" if empty else argument
-        if value is None:
-            missing.append(name)
-        return value or ""
-
-    return _VARIABLE.sub(replace, value)
 
 
 def _seconds(duration: str | None, default: float) -> float:

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import shlex
 
-from handbook.emulators._agreement import check_example
-from handbook.emulators._call import Call
-from handbook.emulators._compose import Project, find_compose, load_project, read_dotenv, validate
-from handbook.emulators._image import Image
-from handbook.emulators._services import (
-    find_service,
-    redis_address,
-    start_redis,
-    start_service,
-    stop_service,
-)
-from handbook.emulators._session import Session, build_checked, stored
-from handbook.emulators._stack import (
+from handbook.emulators.docker.background import redis_address, start_redis, start_service
+from handbook.emulators.docker.cli import Call
+from handbook.emulators.docker.compose import Project, find_compose, load_project, validate
+from handbook.emulators.docker.containers import (
     Container,
     container,
     healthy,
@@ -24,6 +15,10 @@ from handbook.emulators._stack import (
     running,
     save_running,
 )
+from handbook.emulators.docker.env_example import check_example
+from handbook.emulators.docker.image import Image
+from handbook.emulators.docker.state import State, build_checked, stored
+from handbook.emulators.docker.variables import read_dotenv
 from handbook.errors import Problem
 from handbook.failure import tail
 
@@ -39,72 +34,72 @@ __all__ = [
 ]
 
 
-def compose_config(session: Session, call: Call) -> list[str]:
-    project, notes = _project(session, call)
+def compose_config(state: State, call: Call) -> list[str]:
+    project, notes = _project(state, call)
     for name in project.names():
         project.environment(name)  # every env_file exists
     return notes
 
 
-def compose_up(session: Session, call: Call) -> list[str]:
+def compose_up(state: State, call: Call) -> list[str]:
     if not call.flag("-d", "--detach"):
         raise Problem("without -d, compose up stays in the foreground: add -d (and --wait)")
-    project, notes = _project(session, call)
-    return notes + _bring_up(session, project, call.args or project.names(), call.flag("--build"))
+    project, notes = _project(state, call)
+    return notes + _bring_up(state, project, call.args or project.names(), call.flag("--build"))
 
 
-def compose_build(session: Session, call: Call) -> list[str]:
-    project, notes = _project(session, call)
+def compose_build(state: State, call: Call) -> list[str]:
+    project, notes = _project(state, call)
     for name in call.args or project.names():
         if project.build(name) is not None:
-            notes += _image(session, project, name, rebuild=True)[1]
+            notes += _image(state, project, name, rebuild=True)[1]
     return notes
 
 
-def compose_run(session: Session, call: Call) -> list[str]:
-    project, notes = _project(session, call)
+def compose_run(state: State, call: Call) -> list[str]:
+    project, notes = _project(state, call)
     name, command = call.args[0], call.args[1:] or _command(project, call.args[0])
     if not call.flag("--no-deps"):
-        notes += _bring_up(session, project, list(project.depends(name)), rebuild=False)
-    image, built = _image(session, project, name, rebuild=False)
-    url = session.run.stand_in_database()
+        notes += _bring_up(state, project, list(project.depends(name)), rebuild=False)
+    image, built = _image(state, project, name, rebuild=False)
+    url = state.run.stand_in_database()
     box, changed = container(
-        project, name, image, command, url, redis_address=_redis(session, project)
+        project, name, image, command, url, redis_address=_redis(state, project)
     )
     return [
         *notes,
         *built,
         *changed,
-        _once(session, box, f"`{shlex.join(command or image.argv())}`"),
+        _once(state, box, f"`{shlex.join(command or image.argv())}`"),
     ]
 
 
-def compose_exec(session: Session, call: Call) -> list[str]:
+def compose_exec(state: State, call: Call) -> list[str]:
     name, command = call.args[0], call.args[1:]
-    box = running(session.folder).get(name)
+    box = running(state.folder).get(name)
     if box is None:
         raise Problem(f"service {name!r} is not running: start it with docker compose up -d")
-    image = stored(session, box.image_id)
+    image = stored(state, box.image_id)
     program = image.which(command[0], box.env)
     if program is None:
         raise Problem(f"{command[0]}: executable file not found in $PATH (of the {name} container)")
     one = Container(name, box.image_id, box.env, [program, *command[1:]], box.cwd)
-    return [_once(session, one, f"`{shlex.join(command)}`")]
+    return [_once(state, one, f"`{shlex.join(command)}`")]
 
 
-def compose_ps(session: Session, call: Call) -> list[str]:
-    project = _project(session, call, check=False)[0]
+def compose_ps(state: State, call: Call) -> list[str]:
+    project = _project(state, call, check=False)[0]
     rows = []
-    for name, box in running(session.folder).items():
-        service = find_service(session.run, name)
+    for name, box in running(state.folder).items():
+        service = state.run.services.find(name)
         if service is None or not service.process.is_alive():
             status = service.process.exit_code if service else "?"
             raise Problem(f"the {name} service has exited (status {status}); see its log")
         if name == project.redis():
             rows.append(f"{name} Up (redis-server at {redis_address(box)})")
             continue
-        image, check = stored(session, box.image_id), project.healthcheck(name)
-        health = healthy(box, image, session.deadline, lambda: True, check)
+        image, check = stored(state, box.image_id), project.healthcheck(name)
+        health = healthy(box, image, state.deadline, lambda: True, check)
         rows.append(f"{name} Up ({'healthy' if 'healthy' in health else 'no health check'})")
     database = project.database()
     if rows and database:
@@ -112,30 +107,30 @@ def compose_ps(session: Session, call: Call) -> list[str]:
     return [f"running: {', '.join(rows) or 'nothing'}"]
 
 
-def compose_logs(session: Session, call: Call) -> list[str]:
-    project, _ = _project(session, call, check=False)
+def compose_logs(state: State, call: Call) -> list[str]:
+    project, _ = _project(state, call, check=False)
     notes = []
     for name in call.args or project.names():
         project.service(name)
-        service = find_service(session.run, name)
+        service = state.run.services.find(name)
         lines = len(service.log.read_text(errors="replace").splitlines()) if service else 0
         notes.append(f"{name}'s log: {lines} lines" if service else f"{name}: no log")
     return notes
 
 
-def compose_down(session: Session, call: Call) -> list[str]:
-    stopped = [name for name in running(session.folder) if stop_service(session.run, name)]
-    save_running(session.folder, {})
+def compose_down(state: State, call: Call) -> list[str]:
+    stopped = [name for name in running(state.folder) if state.run.services.stop(name)]
+    save_running(state.folder, {})
     notes = [f"stopped: {', '.join(stopped) or 'nothing was running'}"]
     if call.flag("-v", "--volumes"):
         notes.append("volumes: the chapter's database is dropped when the chapter ends")
     return notes
 
 
-def _project(session: Session, call: Call, check: bool = True) -> tuple[Project, list[str]]:
-    path = find_compose(session.run.cwd(), call.values("-f", "--file"))
+def _project(state: State, call: Call, check: bool = True) -> tuple[Project, list[str]]:
+    path = find_compose(state.run.cwd(), call.values("-f", "--file"))
     dotenv = path.parent / ".env"
-    variables = {**(read_dotenv(dotenv) if dotenv.is_file() else {}), **session.shell_env()}
+    variables = {**(read_dotenv(dotenv) if dotenv.is_file() else {}), **state.shell_env()}
     if not check:
         return load_project(path, variables), []
     validate(path)
@@ -143,76 +138,70 @@ def _project(session: Session, call: Call, check: bool = True) -> tuple[Project,
     return project, [f"{path.name} valid against the Compose Specification", check_example(path)]
 
 
-def _bring_up(session: Session, project: Project, names: list[str], rebuild: bool) -> list[str]:
+def _bring_up(state: State, project: Project, names: list[str], rebuild: bool) -> list[str]:
     notes: list[str] = []
-    up = running(session.folder)
-    url = session.run.stand_in_database()
+    up = running(state.folder)
+    url = state.run.stand_in_database()
     for name in project.order(names):
         if name == project.database():
             continue
         if name == project.redis():
-            notes.append(_up_redis(session, project, name, up))
+            notes.append(_up_redis(state, project, name, up))
             continue
-        image, built = _image(session, project, name, rebuild)
+        image, built = _image(state, project, name, rebuild)
         command = _command(project, name)
         box, changed = container(
-            project, name, image, command, url, redis_address=_redis(session, project)
+            project, name, image, command, url, redis_address=_redis(state, project)
         )
         notes += built + changed
         dependents = [
             o for o in project.names() if project.depends(o).get(name, "").endswith("successfully")
         ]
         if dependents:
-            notes.append(
-                _once(session, box, f"the {name} service (before {', '.join(dependents)})")
-            )
-        elif name in up and find_service(session.run, name) is not None:
+            notes.append(_once(state, box, f"the {name} service (before {', '.join(dependents)})"))
+        elif name in up and state.run.services.find(name) is not None:
             notes.append(f"{name} already running")
         else:
             up[name], started = start_service(
-                session.run, project, box, image, where=session.where, deadline=session.deadline
+                state.run, project, box, image, where=state.where, deadline=state.deadline
             )
-            save_running(session.folder, up)
+            save_running(state.folder, up)
             notes += started
     return notes
 
 
-def _up_redis(session: Session, project: Project, name: str, up: dict[str, Container]) -> str:
-    if name in up and find_service(session.run, name) is not None:
+def _up_redis(state: State, project: Project, name: str, up: dict[str, Container]) -> str:
+    if name in up and state.run.services.find(name) is not None:
         return f"{name} already running"
     command = _command(project, name) or ["redis-server"]
     if command[0] != "redis-server":
         raise Problem(f"the {name} service runs {command[0]}, not redis-server: not emulated")
     up[name] = start_redis(
-        session.run,
+        state.run,
         name,
         command[1:],
-        session.folder,
-        where=session.where,
-        deadline=session.deadline,
+        state.folder,
+        where=state.where,
+        deadline=state.deadline,
     )
-    save_running(session.folder, up)
+    save_running(state.folder, up)
     return (
         f"{name} started: redis-server at {redis_address(up[name])}, with the service's arguments"
     )
 
 
-def _redis(session: Session, project: Project) -> str | None:
+def _redis(state: State, project: Project) -> str | None:
     """Where the Redis stand-in listens, once compose up has started it."""
-    box = running(session.folder).get(project.redis() or "")
+    box = running(state.folder).get(project.redis() or "")
     return redis_address(box) if box else None
 
 
-def _image(session: Session, project: Project, name: str, rebuild: bool) -> tuple[Image, list[str]]:
+def _image(state: State, project: Project, name: str, rebuild: bool) -> tuple[Image, list[str]]:
     tag, spec = project.image(name), project.build(name)
     notes: list[str] = []
-    if (
-        spec is not None
-        and (tag not in session.built)
-        and (rebuild or session.images.get(tag) is None)
-    ):
-        notes = build_checked(session, spec[1], spec[0], [tag])
-    image = session.images.get(tag)
+    if spec is not None and (tag not in state.built) and (rebuild or state.images.get(tag) is None):
+        notes = build_checked(state, spec[1], spec[0], [tag])
+    image = state.images.get(tag)
     if image is None:
         raise Problem(
             f"the {name} service runs the image {tag}, which cannot be emulated: only "
@@ -221,8 +210,8 @@ def _image(session: Session, project: Project, name: str, rebuild: bool) -> tupl
     return image, notes
 
 
-def _once(session: Session, box: Container, what: str) -> str:
-    ran = run_once(box, session.deadline, what)
+def _once(state: State, box: Container, what: str) -> str:
+    ran = run_once(box, state.deadline, what)
     if ran.status != 0:
         raise Problem(f"{what} exited with status {ran.status}:\n{tail(ran.output)}")
     last = ran.output.strip().splitlines()[-1:] or ["no output"]

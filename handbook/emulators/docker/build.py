@@ -3,7 +3,7 @@
 Every stage works in the same image folder, so ``COPY --from=build /opt/venv /opt/venv``
 finds the virtualenv where the build stage made it (a virtualenv cannot be moved).
 RUN steps run as the Dockerfile writes them, except the base image's business
-(apt-get, useradd ...), which is recorded as not run; see ``_steps``.
+(apt-get, useradd ...), which is recorded as not run; see ``steps``.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from handbook.emulators._context import Context
-from handbook.emulators._dockerfile import Dockerfile, Instruction, Stage, exec_form
-from handbook.emulators._image import BASE_PATH, Image, Images
-from handbook.emulators._process import Deadline, execute, find_python
-from handbook.emulators._steps import Step, StepKind, split_run
+from handbook.emulators.docker.context import Context
+from handbook.emulators.docker.dockerfile import Dockerfile, Instruction, Stage, exec_form
+from handbook.emulators.docker.image import BASE_PATH, Image, Images
+from handbook.emulators.docker.process import execute, find_python
+from handbook.emulators.docker.steps import Step, StepKind, split_run
+from handbook.emulators.lines import Deadline
 from handbook.errors import Problem
 from handbook.failure import tail
 
