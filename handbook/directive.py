@@ -24,7 +24,15 @@ from enum import StrEnum
 from handbook import emulators
 from handbook.needs import NEEDS
 
-__all__ = ["SHELL_LANGUAGES", "Directive", "Kind", "default_directive", "parse_directive"]
+__all__ = [
+    "COMMON",
+    "OPTIONS",
+    "SHELL_LANGUAGES",
+    "Directive",
+    "Kind",
+    "default_directive",
+    "parse_directive",
+]
 
 _COMMENT = re.compile(r"\A\s*<!--\s*handbook:(.*?)-->\s*\Z", re.S)
 
@@ -52,7 +60,7 @@ class Kind(StrEnum):
 
 
 # Options each kind accepts: name -> True when the option takes a value.
-_OPTIONS: dict[Kind, dict[str, bool]] = {
+OPTIONS: dict[Kind, dict[str, bool]] = {
     Kind.RUN: {"timeout": True, "fails": False, "exit": True, "emulate": True},
     Kind.BACKGROUND: {
         "probe": True,
@@ -70,7 +78,7 @@ _OPTIONS: dict[Kind, dict[str, bool]] = {
 # Options of every kind. database=A,B: the block applies only when the chapter runs on
 # one of these databases; on another it is shown, with that reason. needs=A,B: parts of
 # the machine the block needs beyond Python and git (handbook.needs).
-_COMMON = {"database": True, "needs": True}
+COMMON = {"database": True, "needs": True}
 _REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.FILE: ("path",),
     Kind.SHOWN: ("reason",),
@@ -145,7 +153,7 @@ def default_directive(language: str) -> Directive | None:
 
 def _option(kind: Kind, word: str) -> tuple[str, str]:
     name, equals, value = word.partition("=")
-    allowed = {**_OPTIONS[kind], **_COMMON}
+    allowed = {**OPTIONS[kind], **COMMON}
     if name not in allowed:
         known = ", ".join(sorted(allowed)) or "none"
         raise ValueError(f"unknown option {name!r} for '{kind.value}' (known: {known})")

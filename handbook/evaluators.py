@@ -1,15 +1,15 @@
 """What each kind of block does when its turn comes: one evaluator per kind.
 
-An evaluator returns an :class:`Outcome` or raises :class:`Failure` with the full
-message. A new kind of block is a new evaluator here, not a branch in the runner.
+An evaluator is given the block and a :class:`~handbook.desk.Desk` (the terminal, the
+services, the workspace), never the run; it returns an :class:`Outcome` or raises
+:class:`Failure` with the full message. A new kind of block is a new evaluator here,
+not a branch in the runner.
 """
 
 from __future__ import annotations
 
 import codeop
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from pytest_examples.config import ExamplesConfig
 from pytest_examples.find_examples import CodeExample
@@ -17,13 +17,11 @@ from pytest_examples.lint import FormatError, black_check, ruff_check
 
 from handbook import emulators, output
 from handbook.block import Block
+from handbook.desk import Desk, Evaluator
 from handbook.directive import Kind
 from handbook.failure import Failure, report
 from handbook.service import DEFAULT_READY, NotReady, Probe
 from handbook.status import Outcome, Status
-
-if TYPE_CHECKING:
-    from handbook.run import ChapterRun
 
 __all__ = ["EVALUATORS"]
 
@@ -31,22 +29,22 @@ __all__ = ["EVALUATORS"]
 _LINT = ExamplesConfig(line_length=88, quotes="double", isort=True, ruff_select=["E", "F", "I"])
 
 
-def run_block(run: ChapterRun, block: Block) -> Outcome:
+def run_block(desk: Desk, block: Block) -> Outcome:
     """Type the block into the terminal; it must succeed (or fail, if marked so)."""
     name = block.directive.options.get("emulate")
     if name is not None:
         emulator = emulators.load(name)
         if not emulator.available():
-            return emulator.emulate(run, block)
+            return emulator.emulate(desk, block)
     if block.is_python:
         _lint(block)
-    timeout = run.timeout(block)
+    timeout = desk.timeout(block)
     suffix = ".py" if block.is_python else ".sh"
-    result = run.terminal.run(block.code, timeout, suffix)
-    run.last_output = result.output
+    result = desk.terminal.run(block.code, timeout, suffix)
+    desk.last_output = result.output
     if result.timed_out:
         raise Failure(
-            _report(run, block, f"timed out after {timeout:g}s (set timeout=N)", result.output)
+            _report(desk, block, f"timed out after {timeout:g}s (set timeout=N)", result.output)
         )
     expected = _expected_status(block)
     if expected is None and result.status == 0:
@@ -67,7 +65,7 @@ def run_block(run: ChapterRun, block: Block) -> Outcome:
     else:
         problem = f"was expected to exit with status {expected}, but exited {result.status}"
         marked = None
-    raise Failure(_report(run, block, problem, result.output, marked))
+    raise Failure(_report(desk, block, problem, result.output, marked))
 
 
 _NO_INPUT = (
@@ -86,7 +84,7 @@ def _unset_problem(name: str) -> str:
     )
 
 
-def start_background(run: ChapterRun, block: Block) -> Outcome:
+def start_background(desk: Desk, block: Block) -> Outcome:
     """Start a long-running command and wait until its probe says it is ready."""
     options = block.directive.options
     probe = Probe(
@@ -98,19 +96,19 @@ def start_background(run: ChapterRun, block: Block) -> Outcome:
     name = options.get("name") or (block.code.split() or ["service"])[0]
     deadline = float(options.get("ready", DEFAULT_READY))
     try:
-        run.services.start(name, block.where(), block.code, probe, deadline)
+        desk.services.start(name, block.where(), block.code, probe, deadline)
     except NotReady as error:
-        raise Failure(_report(run, block, str(error), "")) from None
+        raise Failure(_report(desk, block, str(error), "")) from None
     return Outcome(Status.PASSED)
 
 
-def check_output(run: ChapterRun, block: Block) -> Outcome:
+def check_output(desk: Desk, block: Block) -> Outcome:
     """Compare the previous run block's output with this block."""
-    actual = run.last_output or ""
+    actual = desk.last_output or ""
     if output.matches(block.code, actual):
         return Outcome(Status.PASSED)
-    if run.options.update:
-        run.update_block(block, block.as_written(output.updated(block.code, actual)))
+    if desk.updating:
+        desk.rewrite(block, block.as_written(output.updated(block.code, actual)))
         return Outcome(Status.PASSED, "updated from the run (--update)")
     difference = output.diff(block.code, actual, block.where())
     first = block.where(output.first_difference(block.code, actual))
@@ -120,11 +118,11 @@ def check_output(run: ChapterRun, block: Block) -> Outcome:
     )
 
 
-def handle_file(run: ChapterRun, block: Block) -> Outcome:
+def handle_file(desk: Desk, block: Block) -> Outcome:
     """Write the block to its path in the workspace, or check the file there."""
     relative = block.directive.options["path"]
-    target = (run.cwd() / relative).resolve()
-    if not target.is_relative_to(run.workspace.root):
+    target = (desk.cwd() / relative).resolve()
+    if not target.is_relative_to(desk.workspace.root):
         raise Failure(f"{block.where()}: path={relative} leaves the workspace")
     if block.directive.flag("check"):
         if not target.is_file():
@@ -137,7 +135,7 @@ def handle_file(run: ChapterRun, block: Block) -> Outcome:
             raise Failure(f"{block.where()}: {relative} differs from the page\n{diff}")
         return Outcome(Status.PASSED)
     if not target.parent.is_dir():
-        folder = os.path.relpath(target.parent, run.cwd())
+        folder = os.path.relpath(target.parent, desk.cwd())
         raise Failure(
             f"{block.where()}: the folder {folder} does not exist, so a reader cannot save "
             f"{relative} there: make it by a visible step first (mkdir -p {folder})"
@@ -146,21 +144,21 @@ def handle_file(run: ChapterRun, block: Block) -> Outcome:
     return Outcome(Status.PASSED)
 
 
-def stop_service(run: ChapterRun, block: Block) -> Outcome:
+def stop_service(desk: Desk, block: Block) -> Outcome:
     """Ctrl+C where the service runs: it must end, as it does for the reader."""
     name = block.directive.options["name"]
     try:
-        run.services.interrupt(name)
+        desk.services.interrupt(name)
     except NotReady as error:
-        raise Failure(_report(run, block, str(error), "")) from None
+        raise Failure(_report(desk, block, str(error), "")) from None
     return Outcome(Status.PASSED)
 
 
-def show(run: ChapterRun, block: Block) -> Outcome:
+def show(desk: Desk, block: Block) -> Outcome:
     return Outcome(Status.SHOWN, block.directive.options["reason"])
 
 
-EVALUATORS: dict[Kind, Callable[[ChapterRun, Block], Outcome]] = {
+EVALUATORS: dict[Kind, Evaluator] = {
     Kind.RUN: run_block,
     Kind.BACKGROUND: start_background,
     Kind.OUTPUT: check_output,
@@ -207,7 +205,5 @@ def _check_pasteable(block: Block) -> None:
             pending = []
 
 
-def _report(
-    run: ChapterRun, block: Block, problem: str, text: str, marked: int | None = None
-) -> str:
-    return report(block, problem, marked, text, run.services.logs())
+def _report(desk: Desk, block: Block, problem: str, text: str, marked: int | None = None) -> str:
+    return report(block, problem, marked, text, desk.services.logs())

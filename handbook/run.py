@@ -240,7 +240,11 @@ class ChapterRun:
     def skip(self, block: Block) -> None:
         self.records.append(BlockRecord(block, Status.NOT_RUN, 0.0, f"{self.failed_at} failed"))
 
-    def update_block(self, block: Block, text: str) -> None:
+    @property
+    def updating(self) -> bool:
+        return self.options.update
+
+    def rewrite(self, block: Block, text: str) -> None:
         self._updates.append((block, text))
 
     def close(self) -> None:

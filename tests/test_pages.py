@@ -14,7 +14,7 @@ import pytest
 
 from handbook.chapter import Chapter, load_chapter
 from handbook.config import snippet_config
-from handbook.directive import _COMMON, _OPTIONS, SHELL_LANGUAGES, Kind
+from handbook.directive import COMMON, OPTIONS, SHELL_LANGUAGES, Kind
 from handbook.service import Probe
 
 pytestmark = pytest.mark.pages
@@ -165,8 +165,8 @@ def _probe(options: dict[str, str]) -> Probe:
 
 def test_every_directive_option_is_in_the_contributing_guide() -> None:
     """A maintainer learns the directives from the guide: no option only the code knows."""
-    options = {name for table in (*_OPTIONS.values(), _COMMON) for name in table}
-    kinds = {kind.value for kind in _OPTIONS}
+    options = {name for table in (*OPTIONS.values(), COMMON) for name in table}
+    kinds = {kind.value for kind in OPTIONS}
     missing = sorted(
         name for name in options | kinds if not re.search(rf"`{name}(=[^`]*)?`", _CONTRIBUTING)
     )

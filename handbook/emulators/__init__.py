@@ -1,7 +1,7 @@
 """Emulators: what the engine does with a block whose tool cannot run on this machine.
 
 A run block marked ``emulate=NAME`` runs for real wherever the tool works. Where it
-does not (``available()`` is false), ``handbook.emulators.NAME.emulate(run, block)``
+does not (``available()`` is false), ``handbook.emulators.NAME.emulate(desk, block)``
 checks everything about the block that can be checked without the tool, and returns
 an Outcome with status ``emulated`` (or raises Failure). The report labels it so.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
     from handbook.block import Block
-    from handbook.run import ChapterRun
+    from handbook.desk import Desk
     from handbook.status import Outcome
 
 __all__ = ["NAMES", "Emulator", "load", "names"]
@@ -26,7 +26,7 @@ class Emulator(Protocol):
     def available(self) -> bool:
         """True when the real tool works here, so blocks run for real."""
 
-    def emulate(self, run: ChapterRun, block: Block) -> Outcome:
+    def emulate(self, desk: Desk, block: Block) -> Outcome:
         """Check the block without the tool; status ``emulated``, or raise Failure."""
 
 

@@ -39,7 +39,7 @@ from handbook.status import Outcome, Status
 
 if TYPE_CHECKING:
     from handbook.block import Block
-    from handbook.run import ChapterRun
+    from handbook.desk import Desk
 
 __all__ = ["SERVICE", "available", "emulate", "unavailable_reason"]
 
@@ -85,10 +85,10 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def emulate(run: ChapterRun, block: Block) -> Outcome:
+def emulate(desk: Desk, block: Block) -> Outcome:
     """Run the block's pip-audit lines with --dry-run and its other lines as they are;
     Failure naming the page's line when one fails."""
-    timeout = run.timeout(block)
+    timeout = desk.timeout(block)
     deadline = Deadline.after(timeout)
     lines = [
         Command(index, text, _DRY if _PIP_AUDIT.match(text) else "")
@@ -97,9 +97,9 @@ def emulate(run: ChapterRun, block: Block) -> Outcome:
     notes: list[str] = []
     for chunk in chunks(lines):
         if chunk[0].emulated:
-            notes.append(_audit(run, block, chunk[0], deadline))
+            notes.append(_audit(desk, block, chunk[0], deadline))
         else:
-            run_in_terminal(run, block, chunk, deadline)
+            run_in_terminal(desk, block, chunk, deadline)
             notes.append(ran_for_real(chunk))
     why = unavailable_reason()
     if why is not None:
@@ -107,16 +107,16 @@ def emulate(run: ChapterRun, block: Block) -> Outcome:
     return Outcome(Status.EMULATED, "emulated: " + "; ".join(notes))
 
 
-def _audit(run: ChapterRun, block: Block, line: Command, deadline: Deadline) -> str:
+def _audit(desk: Desk, block: Block, line: Command, deadline: Deadline) -> str:
     """Run one pip-audit line with --dry-run; the note saying what it read."""
     match = _PIP_AUDIT.match(line.text)
     assert match is not None  # only such lines are emulated
     dry = f"{line.text[: match.end()]} --dry-run{line.text[match.end() :]}"
-    output = run_in_terminal(run, block, [line], deadline, dry + "\n")
+    output = run_in_terminal(desk, block, [line], deadline, dry + "\n")
     found = _DRY_RUN.search(output)
     if found is None:
         problem = "pip-audit --dry-run did not say how many packages it would have audited"
-        raise failure(run, block, line, problem, output)
+        raise failure(desk, block, line, problem, output)
     files, pinned = _requirement_files(line.text[match.end() :])
     packages = f"the {found.group(1)} {'pinned ' if pinned else ''}packages"
     where = f" of {' and '.join(files)}" if files else ""

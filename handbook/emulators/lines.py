@@ -19,7 +19,7 @@ from handbook.failure import Failure, report
 
 if TYPE_CHECKING:
     from handbook.block import Block
-    from handbook.run import ChapterRun
+    from handbook.desk import Desk
 
 __all__ = [
     "Command",
@@ -92,30 +92,28 @@ def chunks[T: Command](items: Sequence[T]) -> list[list[T]]:
 
 
 def run_in_terminal(
-    run: ChapterRun, block: Block, chunk: Sequence[Command], deadline: Deadline, code: str = ""
+    desk: Desk, block: Block, chunk: Sequence[Command], deadline: Deadline, code: str = ""
 ) -> str:
     """Type ``code`` (by default the chunk's commands) into the chapter's terminal; its
     output, or Failure naming the command that failed."""
     code = code or "".join(item.text + "\n" for item in chunk)
     try:
-        result = run.terminal.run(code, deadline.left(block.where(chunk[0].index)))
+        result = desk.terminal.run(code, deadline.left(block.where(chunk[0].index)))
     except Problem as problem:
-        raise failure(run, block, chunk[0], str(problem)) from None
+        raise failure(desk, block, chunk[0], str(problem)) from None
     if result.timed_out or result.status != 0:
         failed = chunk[min(len(chunk), result.failed_line or 1) - 1]
         how = "timed out" if result.timed_out else f"exit status {result.status}"
-        raise failure(run, block, failed, f"command failed ({how})", result.output)
+        raise failure(desk, block, failed, f"command failed ({how})", result.output)
     return result.output
 
 
-def failure(
-    run: ChapterRun, block: Block, command: Command, problem: str, output: str = ""
-) -> Failure:
+def failure(desk: Desk, block: Block, command: Command, problem: str, output: str = "") -> Failure:
     """The failure of one command: its page line, the command (and how it was emulated),
     the problem, the block, the output and the services' logs."""
     how = f" (emulated: {command.emulated})" if command.emulated else ""
     said = f"`{command.text.strip()}`{how}: {problem}"
-    return Failure(report(block, said, command.index, output, run.services.logs()))
+    return Failure(report(block, said, command.index, output, desk.services.logs()))
 
 
 def ran_for_real(chunk: Sequence[Command]) -> str:

@@ -64,7 +64,7 @@ from handbook.status import Outcome, Status
 
 if TYPE_CHECKING:
     from handbook.block import Block
-    from handbook.run import ChapterRun
+    from handbook.desk import Desk
 
 __all__ = ["Problem", "available", "check", "emulate"]
 
@@ -83,15 +83,15 @@ def available() -> bool:
     return docker_available()
 
 
-def emulate(run: ChapterRun, block: Block) -> Outcome:
+def emulate(desk: Desk, block: Block) -> Outcome:
     """Emulate the block's docker commands and run its other lines; Failure on a problem."""
     lines = _lines(block)
-    timeout = run.timeout(block)
-    state = State(run, Deadline.after(timeout))
+    timeout = desk.timeout(block)
+    state = State(desk, Deadline.after(timeout))
     notes: list[str] = []
     for chunk in chunks(lines):
         if chunk[0].call is None:
-            run_in_terminal(run, block, chunk, state.deadline)
+            run_in_terminal(desk, block, chunk, state.deadline)
             notes.append(ran_for_real(chunk))
             continue
         line, call = chunk[0], chunk[0].call
@@ -99,7 +99,7 @@ def emulate(run: ChapterRun, block: Block) -> Outcome:
         try:
             notes += HANDLERS[call.command](state, call)
         except Problem as problem:
-            raise failure(run, block, line, str(problem)) from None
+            raise failure(desk, block, line, str(problem)) from None
     unique = list(dict.fromkeys(note for note in notes if note))
     return Outcome(Status.EMULATED, "emulated (no Docker daemon): " + "; ".join(unique))
 

@@ -24,13 +24,13 @@ from handbook.needs import NEEDS
 from handbook.service import NotReady, Probe
 
 if TYPE_CHECKING:
-    from handbook.run import ChapterRun
+    from handbook.desk import Desk
 
 __all__ = ["redis_address", "start_redis", "start_service"]
 
 
 def start_service(
-    run: ChapterRun,
+    desk: Desk,
     project: Project,
     box: Container,
     image: Image,
@@ -45,7 +45,7 @@ def start_service(
     # Ready when the published port answers; without one, the HEALTHCHECK alone says.
     probe = Probe(port=ports[0].host) if ports else Probe(log="")
     try:
-        service = run.services.start(
+        service = desk.services.start(
             box.service, where, start_code(box), probe, deadline.left(box.service)
         )
     except NotReady as error:
@@ -56,18 +56,18 @@ def start_service(
 
 
 def start_redis(
-    run: ChapterRun, name: str, argv: list[str], cwd: Path, *, where: str, deadline: Deadline
+    desk: Desk, name: str, argv: list[str], cwd: Path, *, where: str, deadline: Deadline
 ) -> Container:
     """Stand in for a Redis service: redis-server, with the service's arguments, on a
     free port of this machine; ready when the port answers."""
-    program = shutil.which("redis-server", path=run.terminal.env.get("PATH"))
+    program = shutil.which("redis-server", path=desk.terminal.env.get("PATH"))
     if program is None:
         raise Lacking(NEEDS["redis"], f"the {name} service's stand-in, without a Docker daemon")
     port = _free_port()
     argv = [program, *argv, "--bind", "127.0.0.1", "--port", str(port)]
     box = Container(name, "", {}, argv, str(cwd))
     try:
-        run.services.start(name, where, start_code(box), Probe(port=port), deadline.left(name))
+        desk.services.start(name, where, start_code(box), Probe(port=port), deadline.left(name))
     except NotReady as error:
         raise Problem(f"the {name} service did not start: {error}") from None
     return box

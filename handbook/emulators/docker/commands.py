@@ -26,7 +26,7 @@ __all__ = ["HANDLERS"]
 
 
 def build(state: State, call: Call) -> list[str]:
-    cwd = state.run.cwd()
+    cwd = state.desk.cwd()
     context = (cwd / call.args[0]).resolve()
     files = call.values("-f", "--file")
     dockerfile = (cwd / files[-1]).resolve() if files else context / "Dockerfile"

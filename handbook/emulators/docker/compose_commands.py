@@ -62,7 +62,7 @@ def compose_run(state: State, call: Call) -> list[str]:
     if not call.flag("--no-deps"):
         notes += _bring_up(state, project, list(project.depends(name)), rebuild=False)
     image, built = _image(state, project, name, rebuild=False)
-    url = state.run.stand_in_database()
+    url = state.desk.stand_in_database()
     box, changed = container(
         project, name, image, command, url, redis_address=_redis(state, project)
     )
@@ -91,7 +91,7 @@ def compose_ps(state: State, call: Call) -> list[str]:
     project = _project(state, call, check=False)[0]
     rows = []
     for name, box in running(state.folder).items():
-        service = state.run.services.find(name)
+        service = state.desk.services.find(name)
         if service is None or not service.process.is_alive():
             status = service.process.exit_code if service else "?"
             raise Problem(f"the {name} service has exited (status {status}); see its log")
@@ -112,14 +112,14 @@ def compose_logs(state: State, call: Call) -> list[str]:
     notes = []
     for name in call.args or project.names():
         project.service(name)
-        service = state.run.services.find(name)
+        service = state.desk.services.find(name)
         lines = len(service.log.read_text(errors="replace").splitlines()) if service else 0
         notes.append(f"{name}'s log: {lines} lines" if service else f"{name}: no log")
     return notes
 
 
 def compose_down(state: State, call: Call) -> list[str]:
-    stopped = [name for name in running(state.folder) if state.run.services.stop(name)]
+    stopped = [name for name in running(state.folder) if state.desk.services.stop(name)]
     save_running(state.folder, {})
     notes = [f"stopped: {', '.join(stopped) or 'nothing was running'}"]
     if call.flag("-v", "--volumes"):
@@ -128,7 +128,7 @@ def compose_down(state: State, call: Call) -> list[str]:
 
 
 def _project(state: State, call: Call, check: bool = True) -> tuple[Project, list[str]]:
-    path = find_compose(state.run.cwd(), call.values("-f", "--file"))
+    path = find_compose(state.desk.cwd(), call.values("-f", "--file"))
     dotenv = path.parent / ".env"
     variables = {**(read_dotenv(dotenv) if dotenv.is_file() else {}), **state.shell_env()}
     if not check:
@@ -141,7 +141,7 @@ def _project(state: State, call: Call, check: bool = True) -> tuple[Project, lis
 def _bring_up(state: State, project: Project, names: list[str], rebuild: bool) -> list[str]:
     notes: list[str] = []
     up = running(state.folder)
-    url = state.run.stand_in_database()
+    url = state.desk.stand_in_database()
     for name in project.order(names):
         if name == project.database():
             continue
@@ -159,11 +159,11 @@ def _bring_up(state: State, project: Project, names: list[str], rebuild: bool) -
         ]
         if dependents:
             notes.append(_once(state, box, f"the {name} service (before {', '.join(dependents)})"))
-        elif name in up and state.run.services.find(name) is not None:
+        elif name in up and state.desk.services.find(name) is not None:
             notes.append(f"{name} already running")
         else:
             up[name], started = start_service(
-                state.run, project, box, image, where=state.where, deadline=state.deadline
+                state.desk, project, box, image, where=state.where, deadline=state.deadline
             )
             save_running(state.folder, up)
             notes += started
@@ -171,13 +171,13 @@ def _bring_up(state: State, project: Project, names: list[str], rebuild: bool) -
 
 
 def _up_redis(state: State, project: Project, name: str, up: dict[str, Container]) -> str:
-    if name in up and state.run.services.find(name) is not None:
+    if name in up and state.desk.services.find(name) is not None:
         return f"{name} already running"
     command = _command(project, name) or ["redis-server"]
     if command[0] != "redis-server":
         raise Problem(f"the {name} service runs {command[0]}, not redis-server: not emulated")
     up[name] = start_redis(
-        state.run,
+        state.desk,
         name,
         command[1:],
         state.folder,

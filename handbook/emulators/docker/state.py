@@ -21,7 +21,7 @@ from handbook.emulators.lines import Deadline
 from handbook.errors import Problem
 
 if TYPE_CHECKING:
-    from handbook.run import ChapterRun
+    from handbook.desk import Desk
 
 __all__ = ["State", "build_checked", "stored"]
 
@@ -31,7 +31,7 @@ class State:
     """What the emulated docker commands of one block share; what outlasts the block lives
     in the workspace (:attr:`folder`)."""
 
-    run: ChapterRun
+    desk: Desk
     deadline: Deadline
     where: str = ""
     """``docs/<slug>.md:LINE`` of the command being emulated."""
@@ -39,7 +39,7 @@ class State:
 
     @property
     def folder(self) -> Path:
-        return self.run.workspace.control / "docker"
+        return self.desk.workspace.control / "docker"
 
     @property
     def images(self) -> Images:
@@ -49,15 +49,15 @@ class State:
         """The reader's exported variables now (compose reads them before .env)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / "shell.env"
-        result = self.run.terminal.run(f"env -0 > {shlex.quote(str(target))}\n", timeout=30)
+        result = self.desk.terminal.run(f"env -0 > {shlex.quote(str(target))}\n", timeout=30)
         if result.status != 0 or not target.is_file():
-            return dict(self.run.terminal.env)
+            return dict(self.desk.terminal.env)
         pairs = target.read_bytes().decode(errors="replace").split("\0")
         return dict(pair.partition("=")[::2] for pair in pairs if "=" in pair)
 
     def build_env(self) -> dict[str, str]:
         """Where pip finds packages on this machine (indexes, proxies)."""
-        env = self.run.terminal.env
+        env = self.desk.terminal.env
         return {
             k: v for k, v in env.items() if k.startswith("PIP_") or k.lower().endswith("_proxy")
         }
@@ -75,7 +75,7 @@ def build_checked(
         dockerfile,
         context,
         tags,
-        search_path=state.run.terminal.env["PATH"],
+        search_path=state.desk.terminal.env["PATH"],
         build_env=state.build_env(),
         deadline=state.deadline,
     )
