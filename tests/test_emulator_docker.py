@@ -23,7 +23,9 @@ from handbook.emulators import docker
 from handbook.emulators.docker.cli import parse_call
 from handbook.emulators.docker.commands import HANDLERS
 from handbook.emulators.docker.context import Context
+from handbook.emulators.docker.dockerfile import seconds
 from handbook.emulators.docker.steps import StepKind, split_run
+from handbook.errors import Problem
 from handbook.failure import Failure
 from handbook.fresh import fresh_path
 from handbook.needs import NEEDS
@@ -455,3 +457,12 @@ def test_a_compose_health_check_replaces_the_images(handbook: Handbook) -> None:
     result.stdout.fnmatch_lines(
         ["*the web service never became healthy: its compose healthcheck exited 3*"]
     )
+
+
+def test_a_duration_reads_as_docker_reads_it_in_a_dockerfile_and_in_compose() -> None:
+    """One reader of Docker's durations (HEALTHCHECK's flags, compose's healthcheck)."""
+    assert seconds("1m30s") == 90.0
+    assert seconds("500ms") == 0.5
+    assert seconds("1h") == 3600.0
+    with pytest.raises(Problem, match=r"cannot read the duration '30 seconds'"):
+        seconds("30 seconds")

@@ -7,7 +7,6 @@ the ``.env`` file next to the compose file.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -17,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from handbook.emulators.docker.dockerfile import Healthcheck
+from handbook.emulators.docker.dockerfile import Healthcheck, seconds
 from handbook.emulators.docker.variables import interpolate, read_dotenv
 from handbook.errors import Problem
 
@@ -26,8 +25,6 @@ __all__ = ["Port", "Project", "find_compose", "load_project", "validate"]
 _SCHEMA = ("--builtin-schema", "vendor.compose-spec")
 _CHECK_JSONSCHEMA = (sys.executable, "-m", "check_jsonschema", *_SCHEMA)
 NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 @dataclass(frozen=True)
@@ -218,10 +215,7 @@ def load_project(path: Path, variables: Mapping[str, str]) -> Project:
 
 
 def _seconds(duration: str | None, default: float) -> float:
-    """A Compose duration (``1m30s``, ``500ms``) in seconds."""
-    if duration is None:
-        return default
-    return sum(float(number) * _UNITS[unit] for number, unit in _DURATION.findall(duration))
+    return default if duration is None else seconds(duration)
 
 
 def _as_list(value: Any) -> list[Any]:

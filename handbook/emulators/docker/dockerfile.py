@@ -19,12 +19,20 @@ from dockerfile_parse import DockerfileParser
 
 from handbook.errors import Problem
 
-__all__ = ["Dockerfile", "Healthcheck", "Instruction", "Stage", "hadolint", "read_dockerfile"]
+__all__ = [
+    "Dockerfile",
+    "Healthcheck",
+    "Instruction",
+    "Stage",
+    "hadolint",
+    "read_dockerfile",
+    "seconds",
+]
 
 _PYTHON_IMAGE = re.compile(r"^(?:docker\.io/)?(?:library/)?python:(3\.\d+)(?:[.-]\S*)?$")
 _HEALTHCHECK = re.compile(r"^((?:--\S+\s+)*)(CMD|NONE)\b\s*(.*)$", re.S)
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(us|ms|s|m|h)")
+_UNITS = {"us": 1e-6, "ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 @dataclass(frozen=True)
@@ -158,9 +166,9 @@ class Dockerfile:
         flags = dict(f[2:].partition("=")[::2] for f in match.group(1).split())
         return Healthcheck(
             argv=tuple(command_argv(match.group(3))),
-            interval=_seconds(flags.get("interval", "30s")),
-            timeout=_seconds(flags.get("timeout", "30s")),
-            start_period=_seconds(flags.get("start-period", "0s")),
+            interval=seconds(flags.get("interval", "30s")),
+            timeout=seconds(flags.get("timeout", "30s")),
+            start_period=seconds(flags.get("start-period", "0s")),
             retries=int(flags.get("retries", "3")),
         )
 
@@ -235,7 +243,9 @@ def command_argv(text: str) -> list[str]:
     return exec_form(text) or ["/bin/sh", "-c", text]
 
 
-def _seconds(duration: str) -> float:
+def seconds(duration: str) -> float:
+    """A Docker duration (``30s``, ``1m30s``, ``500ms``), in a Dockerfile or compose.yaml,
+    in seconds; Problem for one Docker would refuse."""
     parts = _DURATION.findall(duration)
     if not parts or "".join(n + u for n, u in parts) != duration:
         raise Problem(f"cannot read the duration {duration!r} (write it like 30s or 1m30s)")
