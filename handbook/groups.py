@@ -14,14 +14,13 @@ import os
 import shutil
 import signal
 import time
-from pathlib import Path
 from typing import Any
 
 import sh
 
 from handbook import reaper
 
-__all__ = ["alive", "interrupt", "kill", "start"]
+__all__ = ["interrupt", "kill", "start"]
 
 
 def start(argv: list[str], **options: Any) -> sh.RunningCommand:
@@ -62,7 +61,7 @@ def interrupt(pgid: int, grace: float) -> bool:
     except (ProcessLookupError, PermissionError):
         return True
     deadline = time.monotonic() + grace
-    while alive(pgid):
+    while reaper.group_alive(pgid):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
@@ -84,25 +83,6 @@ def _kill(pgid: int, grace: float) -> None:
             return
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if not alive(pgid):
+            if not reaper.group_alive(pgid):
                 return
             time.sleep(0.05)
-
-
-def alive(pgid: int) -> bool:
-    """True while a process of the group runs (zombies waiting to be reaped do not count)."""
-    proc = Path("/proc")
-    if not proc.is_dir():  # not Linux: ask the kernel, zombies included
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
-    for stat in proc.glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended while we looked
-        if fields[2] == str(pgid) and fields[0] != "Z":
-            return True
-    return False

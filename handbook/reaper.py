@@ -50,6 +50,7 @@ __all__ = [
     "ON_A_SERVER",
     "Leftover",
     "forget",
+    "group_alive",
     "remove",
     "stop_postgres",
     "sweep",
@@ -229,8 +230,28 @@ def _start() -> IO[str]:
     return process.stdin
 
 
+def group_alive(pgid: int) -> bool:
+    """True while a process of the group runs (zombies waiting to be reaped do not count:
+    where PID 1 reaps nothing, as in some containers, they stay)."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # not Linux: ask the kernel, zombies included
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+        if fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
+
+
 def _stop_group(pgid: int) -> None:
-    _stop(lambda sig: os.killpg(pgid, sig), signal.SIGTERM)
+    _stop(lambda sig: os.killpg(pgid, sig), signal.SIGTERM, lambda: group_alive(pgid))
 
 
 def stop_postgres(folder: Path) -> bool:
@@ -245,7 +266,7 @@ def stop_postgres(folder: Path) -> bool:
     with contextlib.suppress(OSError):  # a postmaster that died left its pid to another
         if cmdline.exists() and b"postgres" not in cmdline.read_bytes():
             return True
-    _stop(lambda sig: os.kill(pid, sig), signal.SIGQUIT)
+    _stop(lambda sig: os.kill(pid, sig), signal.SIGQUIT, lambda: _running(pid))
     return not _running(pid)
 
 
@@ -258,15 +279,15 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
-def _stop(send: Callable[[int], None], first: signal.Signals) -> None:
-    """Send ``first``, then SIGKILL to what is still there after the grace period, and
+def _stop(send: Callable[[int], None], first: signal.Signals, alive: Callable[[], bool]) -> None:
+    """Send ``first``, then SIGKILL to what is still ``alive`` after the grace period, and
     give that a moment to land."""
     with contextlib.suppress(ProcessLookupError, PermissionError):  # gone: done
         send(first)
         for then in (signal.SIGKILL, None):
             deadline = time.monotonic() + _GRACE
-            while time.monotonic() < deadline:
-                send(0)
+            while alive() and time.monotonic() < deadline:
                 time.sleep(0.05)
-            if then is not None:
-                send(then)
+            if then is None or not alive():
+                return
+            send(then)
