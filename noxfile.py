@@ -32,6 +32,7 @@ from handbook.journey import onboarding_path  # noqa: E402
 from handbook.mariadb import SERVER_WAIT, answers, mariadb_url  # noqa: E402
 from handbook.needs import missing, required  # noqa: E402
 from handbook.report import read_report, report_path, run_key, variant  # noqa: E402
+from handbook.status import Status  # noqa: E402
 from handbook.summary import summary as summary_table  # noqa: E402
 from handbook.versions import read_python, series  # noqa: E402
 from handbook.workspace import copy_as_cloned  # noqa: E402
@@ -216,7 +217,8 @@ def _green(keys: list[str], since: str) -> bool:
     """Did each of these report entries pass, written since ``since``?"""
     runs = read_report(report_path(ROOT))["runs"]
     return all(
-        runs.get(key, {}).get("status") == "passed" and runs[key]["date"] >= since for key in keys
+        runs.get(key, {}).get("status") == Status.PASSED and runs[key]["date"] >= since
+        for key in keys
     )
 
 
