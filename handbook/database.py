@@ -315,13 +315,16 @@ def _pgserver() -> Iterator[Server]:
         url = f"postgresql://postgres@/postgres?host={quote(socket)}"
         yield Server(url, "pgserver", str(POSTGRES_BIN_PATH))
     finally:
-        # Stopped by the pid its folder names, not through pgserver's list of handles
-        # (which can name another process, and then stops nothing), and before the
-        # folder goes: without postmaster.pid, nothing could find the server again.
-        if reaper.stop_postgres(Path(folder)):
-            server.cleanup()  # pgserver's own records (its handles, its atexit)
-            reaper.remove(folder, "postgres")
-        # Else the watchdog stops and removes it when the run ends.
+        # pgserver stops its server only when its list of handles names this process
+        # alone, and removes the folder, and with it the postmaster's pid. Whatever it
+        # did, the postmaster read before is stopped, then the folder removed.
+        pid = reaper.postmaster(Path(folder))
+        try:
+            server.cleanup()
+        finally:
+            if pid is None or reaper.stop_postmaster(pid):
+                reaper.remove(folder, "postgres")
+            # Else the watchdog stops and removes it when the run ends.
 
 
 @contextmanager

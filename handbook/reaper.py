@@ -51,8 +51,10 @@ __all__ = [
     "Leftover",
     "forget",
     "group_alive",
+    "postmaster",
     "remove",
     "stop_postgres",
+    "stop_postmaster",
     "sweep",
     "sweep_server",
     "tear_down",
@@ -255,13 +257,23 @@ def _stop_group(pgid: int) -> None:
 
 
 def stop_postgres(folder: Path) -> bool:
-    """SIGQUIT to the postmaster of a data folder: PostgreSQL's immediate shutdown, its
-    backends included (the data is thrown away: no checkpoint is owed). True once no
-    postmaster of the folder runs."""
+    """Stop the PostgreSQL server of a data folder (:func:`stop_postmaster`); True once
+    none runs."""
+    pid = postmaster(folder)
+    return pid is None or stop_postmaster(pid)
+
+
+def postmaster(folder: Path) -> int | None:
+    """The pid of the server of a data folder, from its postmaster.pid; None without one."""
     try:
-        pid = int((folder / "postmaster.pid").read_text().split("\n", 1)[0])
+        return int((folder / "postmaster.pid").read_text().split("\n", 1)[0])
     except (OSError, ValueError):
-        return True  # never started, or stopped: a postmaster removes the file last
+        return None  # never started, or stopped: a postmaster removes the file last
+
+
+def stop_postmaster(pid: int) -> bool:
+    """SIGQUIT to a postmaster: PostgreSQL's immediate shutdown, its backends included
+    (the data is thrown away: no checkpoint is owed). True once it is gone."""
     cmdline = Path(f"/proc/{pid}/cmdline")
     with contextlib.suppress(OSError):  # a postmaster that died left its pid to another
         if cmdline.exists() and b"postgres" not in cmdline.read_bytes():
