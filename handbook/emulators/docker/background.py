@@ -2,9 +2,9 @@
 service built here from its image (ready when its health check passes), and a Redis
 service stood in for by redis-server on a free port.
 
-They are started with ``run.services``, so the engine stops them (with their whole
+They are started with the desk's ``services``, so the engine stops them (with their whole
 process group) when the chapter ends, whatever happens; ``compose down`` stops them
-earlier (``run.services.stop``).
+earlier (``services.stop``).
 """
 
 from __future__ import annotations
