@@ -9,8 +9,9 @@ database command).
 Then it checks that nothing of the run is left: no process working in or naming its
 temporary folder, no file there, no port listening that was not before, and the
 repository as it was. On a server of the user's (``--server URL``, by default
-``DATABASE_URL``), its databases and roles must be as they were too. The seed is
-printed, so a failure can be replayed. ``nox -s faults`` runs it.
+``DATABASE_URL``), its databases and roles must be as they were too. What a run left
+is reported, then its processes stopped, so that one leak does not fail the runs after
+it. The seed is printed, so a failure can be replayed. ``nox -s faults`` runs it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from handbook.interrupt import DEADLINE, MESSAGE
 
-__all__ = ["Fault", "main", "stacks"]
+__all__ = ["Fault", "main", "stacks", "stop_leftovers"]
 
 CHAPTERS = ("deployment", "database", "configuration", "security", "practices")
 SIGNALS = (signal.SIGINT, signal.SIGKILL)
@@ -188,6 +189,7 @@ def interrupt(
         deadline = time.monotonic() + _SETTLE
         while (left := _left(tmp, ports, server, contents)) and time.monotonic() < deadline:
             time.sleep(0.5)
+        stop_leftovers(str(tmp))  # reported: now stopped, or it would fail the next runs
         log.unlink()
     point = f"at {block}" if block else f"after {delay:.1f}s"
     if stuck:
@@ -267,6 +269,15 @@ def _processes(marker: str) -> list[tuple[int, str]]:
         if marker in cwd or marker in command:
             found.append((int(entry.name), command.strip()[:120]))
     return found
+
+
+def stop_leftovers(marker: str) -> None:
+    """SIGKILL the process groups of what a run left (the folder goes with the with)."""
+    for pid, _ in _processes(marker):
+        with contextlib.suppress(OSError):
+            group = os.getpgid(pid)
+            if group != os.getpgrp():
+                os.killpg(group, signal.SIGKILL)
 
 
 def _others(port: int, tmp: Path) -> bool:

@@ -1,9 +1,12 @@
-"""faults' report of a run that did not end: short, with where each thread waited."""
+"""faults' report of a run that did not end: short, with where each thread waited; and
+what a run left, stopped once reported."""
 
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
-from handbook.faults import stacks
+from handbook.faults import stacks, stop_leftovers
 from handbook.interrupt import MESSAGE
 
 _STUCK = """
@@ -55,3 +58,12 @@ interrupt.start_deadline(0.2)
 def waits_in_teardown(): lock.acquire()
 waits_in_teardown()
 """
+
+
+def test_what_a_run_left_is_stopped_once_reported(tmp_path: Path) -> None:
+    """A leak fails its fault; it must not fail the next ones too (a port still taken)."""
+    left = subprocess.Popen(["sleep", "300"], cwd=tmp_path, start_new_session=True)
+
+    stop_leftovers(str(tmp_path))
+
+    assert left.wait(timeout=10) == -signal.SIGKILL
