@@ -38,6 +38,7 @@ _MACHINE = pytest.StashKey[Machine]()
 _NOT_PROVED = pytest.StashKey[list[str]]()
 _REWRITTEN = pytest.StashKey[list[str]]()
 _WAITS = pytest.StashKey[list[str]]()
+_KEPT = pytest.StashKey[list[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -114,7 +115,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """What --update rewrote; the ports chapters waited for; what this machine could not
-    prove, once per page, with what to install."""
+    prove, once per page, with what to install; the folders --keep-workspace kept."""
     rewritten = terminalreporter.config.stash.get(_REWRITTEN, [])
     if rewritten:
         terminalreporter.section("rewritten from what ran (--update)", sep="-", yellow=True)
@@ -133,6 +134,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("not proved on this machine", sep="-", yellow=True)
         for line in lines:
             terminalreporter.write_line(line, yellow=True)
+    kept = terminalreporter.config.stash.get(_KEPT, [])
+    if kept:
+        terminalreporter.section("kept (--keep-workspace): remove them when done", sep="-")
+        for line in kept:
+            terminalreporter.write_line(line)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -175,6 +181,9 @@ class ChapterFile(pytest.File):
         finally:
             self.config.stash.setdefault(_REWRITTEN, []).extend(run.rewritten)
             self.config.stash.setdefault(_WAITS, []).extend(run.services.waits)
+            if self.config.getoption("keep_workspace"):
+                kept = f"{self.chapter.path}: {run.workspace.root}"
+                self.config.stash.setdefault(_KEPT, []).append(kept)
             variant = _variant(self.config, self.chapter)
             key = run_key(self.chapter.slug, variant)
             entry = run_entry(run, variant)

@@ -130,6 +130,7 @@ def test_a_kept_workspace_outlives_the_run(handbook: Handbook) -> None:
     kept = [folder for folder in workspaces("kept") if folder not in before]
     try:
         assert len(kept) == 1
+        result.stdout.fnmatch_lines([f"docs/kept.md: {kept[0]}"])
         note = kept[0] / "work" / "note"
         # The watchdog ends just after the run: give it the time to act.
         assert not wait_until(lambda: not note.exists(), timeout=2), "removed after the run"
